@@ -1,0 +1,116 @@
+// berth: global flags (runc's), then a command. Exit code 1 on error, with the error on
+// stderr and, as a log line, in --log (containerd reads the last error's msg from there).
+#include <seccomp.h>
+
+#include <cstdio>
+#include <cstring>
+
+#include "base/log.h"
+#include "berth_config.h"
+#include "cli/commands.h"
+
+namespace berth::cli {
+namespace {
+
+const std::vector<FlagSpec>& global_flags() {
+  static const std::vector<FlagSpec> f = {
+      {"root", "", true, "root directory for storage of container state (default: /run/berth)"},
+      {"log", "", true, "set the log file to write berth logs to (default is stderr)"},
+      {"log-format", "", true, "set the log format ('text' (default), or 'json')"},
+      {"debug", "", false, "enable debug logging"},
+      {"systemd-cgroup", "", false, "enable systemd cgroup support"},
+      {"rootless", "", true, "ignore cgroup permission errors ('true', 'false', or 'auto')"},
+      {"criu", "", true, "path to the criu binary (accepted for compatibility)"},
+      {"help", "h", false, "show help"},
+      {"version", "v", false, "print the version"},
+  };
+  return f;
+}
+
+void print_version() {
+  const struct scmp_version* v = seccomp_version();
+  std::printf("berth version %s\ncommit: %s\nspec: %s\nlibseccomp: %u.%u.%u\n", BERTH_VERSION,
+              BERTH_COMMIT, BERTH_SPEC_VERSION, v->major, v->minor, v->micro);
+}
+
+void print_help() {
+  std::printf(
+      "NAME:\n   berth - Open Container Initiative runtime\n\n"
+      "USAGE:\n   berth [global options] command [command options] [arguments...]\n\n"
+      "COMMANDS:\n");
+  for (const auto& c : commands()) std::printf("   %-10s %s\n", c.name, c.summary);
+  std::printf("\nGLOBAL OPTIONS:\n%s", flags_help(global_flags()).c_str());
+}
+
+void print_command_help(const Command& c) {
+  std::printf("NAME:\n   berth %s - %s\n\nUSAGE:\n   berth %s [command options] %s\n", c.name,
+              c.summary, c.name, c.usage);
+  if (!c.flags.empty()) std::printf("\nOPTIONS:\n%s", flags_help(c.flags).c_str());
+}
+
+}  // namespace
+
+int report(const Error& e) {
+  BERTH_ERROR("%s", e.what());
+  std::fprintf(stderr, "berth: %s\n", e.what());
+  return 1;
+}
+
+}  // namespace berth::cli
+
+int main(int argc, char** argv) {
+  using namespace berth::cli;
+  std::vector<std::string> args(argv, argv + argc);
+  auto g = parse_flags(global_flags(), args, 1);
+  if (!g) return report(g.error());
+  if (g->boolean("version")) {
+    print_version();
+    return 0;
+  }
+  std::string fmt = g->value("log-format", "text");
+  if (fmt != "text" && fmt != "json")
+    return report(berth::Error::make(EINVAL, "invalid log-format: %s", fmt.c_str()));
+  if (!berth::log::init(g->value("log"),
+                        fmt == "json" ? berth::log::Format::kJson : berth::log::Format::kText,
+                        g->boolean("debug")))
+    return 1;
+  if (g->positionals.empty() || g->positionals[0] == "help") {
+    if (g->positionals.size() > 1) {
+      for (const auto& c : commands())
+        if (g->positionals[1] == c.name) {
+          print_command_help(c);
+          return 0;
+        }
+    }
+    print_help();
+    return g->positionals.empty() && !g->boolean("help") ? 1 : 0;
+  }
+  const std::string& name = g->positionals[0];
+  for (const auto& c : commands()) {
+    if (name != c.name) continue;
+    std::vector<FlagSpec> specs = c.flags;
+    specs.push_back({"help", "h", false, "show help"});
+    std::vector<std::string> rest(g->positionals.begin(), g->positionals.end());
+    auto f = parse_flags(specs, rest, 1);
+    if (!f) return report(f.error());
+    if (f->boolean("help")) {
+      print_command_help(c);
+      return 0;
+    }
+    int n = static_cast<int>(f->positionals.size());
+    if (n < c.min_args || (c.max_args >= 0 && n > c.max_args)) {
+      std::fprintf(stderr, "berth: \"%s\" requires %s%d argument%s\n", c.name,
+                   c.min_args == c.max_args ? "exactly " : "at least ", c.min_args,
+                   c.min_args == 1 ? "" : "s");
+      print_command_help(c);
+      return 1;
+    }
+    Context ctx;
+    ctx.global.root = g->value("root", "/run/berth");
+    ctx.global.systemd_cgroup = g->boolean("systemd-cgroup");
+    ctx.global.debug = g->boolean("debug");
+    ctx.args = f->positionals;
+    return c.fn(ctx, *f);
+  }
+  return report(berth::Error::make(EINVAL, "No help topic for '%s'", name.c_str()));
+}

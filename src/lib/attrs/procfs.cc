@@ -1,0 +1,51 @@
+#include "attrs/procfs.h"
+
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <linux/openat2.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include "base/syscalls.h"
+
+namespace berth::attrs {
+namespace {
+
+Result<void> check_procfs(int fd, const char* what) {
+  struct statfs st;
+  if (::fstatfs(fd, &st) != 0) return BERTH_SYS("fstatfs %s", what);
+  if (st.f_type != PROC_SUPER_MAGIC)
+    return BERTH_ERR(EXDEV, "%s is not on procfs (f_type %#lx); refusing to write through it",
+                     what, static_cast<unsigned long>(st.f_type));
+  return {};
+}
+
+}  // namespace
+
+Result<UniqueFd> open_procfs_dir(const char* dir) {
+  UniqueFd fd(::open(dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  if (!fd) return BERTH_SYS("open %s", dir);
+  BERTH_TRY(check_procfs(fd.get(), dir));
+  return fd;
+}
+
+Result<UniqueFd> open_procfs_file(int dirfd, const char* rel, int flags, bool allow_symlinks) {
+  struct open_how how = {};
+  how.flags = static_cast<uint64_t>(flags | O_CLOEXEC | (allow_symlinks ? 0 : O_NOFOLLOW));
+  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS;
+  if (!allow_symlinks) how.resolve |= RESOLVE_NO_SYMLINKS;
+  UniqueFd fd(sys::openat2(dirfd, rel, &how));
+  if (!fd) return BERTH_SYS("open %s", rel);
+  BERTH_TRY(check_procfs(fd.get(), rel));
+  return fd;
+}
+
+Result<void> write_all_once(int fd, const char* data, std::size_t len) {
+  ssize_t n = ::write(fd, data, len);
+  if (n < 0) return BERTH_SYS("write");
+  if (static_cast<std::size_t>(n) != len)
+    return BERTH_ERR(EIO, "short write (%zd of %zu bytes)", n, len);
+  return {};
+}
+
+}  // namespace berth::attrs

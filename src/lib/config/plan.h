@@ -1,0 +1,52 @@
+// InitPlan: everything the container child needs, fully resolved in the parent.
+//
+// The parent parses config.json, validates it and builds this plan (DESIGN "Process model"):
+// errors are found here, before any namespace or mount exists, and name the spec field.
+// The child then only executes it, step by step (process/init.cc).
+#pragma once
+
+#include <oci/config.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "attrs/plan.h"
+#include "base/error.h"
+#include "namespaces/namespaces.h"
+#include "rootfs/plan.h"
+#include "security/capabilities.h"
+#include "security/identity.h"
+
+namespace berth::config {
+
+struct Options {
+  std::string bundle;  // absolute bundle directory
+  bool no_pivot = false;
+  bool no_new_keyring = false;
+  int preserve_fds = 0;  // fds 3 .. 3+preserve_fds-1 are passed to the container process
+};
+
+struct InitPlan {
+  oci::Spec spec;  // kept for hooks (state JSON) and for the state record
+  Options options;
+  ns::Plan ns;
+  rootfs::Plan rootfs;
+  attrs::Plan attrs;
+  security::Identity identity;
+  security::CapsPlan caps;
+  bool no_new_privs = false;
+  bool terminal = false;
+  std::optional<oci::Box> console_size;
+  std::vector<std::string> args;
+  std::vector<std::string> env;
+  std::string cwd;
+  bool has_net_devices = false;
+};
+
+/// Loads <bundle>/config.json, validates it and builds the plan.
+Result<InitPlan> build_init_plan(const Options& opts);
+/// Same, from an already parsed spec (used by tests and by exec later).
+Result<InitPlan> build_init_plan(oci::Spec spec, const Options& opts);
+
+}  // namespace berth::config

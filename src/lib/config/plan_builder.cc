@@ -1,0 +1,46 @@
+#include <oci/json.h>
+
+#include "config/plan.h"
+#include "netlink/netlink.h"
+
+namespace berth::config {
+namespace {
+
+// oci-spec errors carry a JSON path; berth errors carry a message. Keep the path first.
+Error from_oci(const oci::Error& e) { return Error::make(EINVAL, "%s", e.str().c_str()); }
+
+}  // namespace
+
+Result<InitPlan> build_init_plan(const Options& opts) {
+  auto spec = oci::load_config(opts.bundle + "/config.json");
+  if (!spec) return fail(from_oci(spec.error()));
+  return build_init_plan(std::move(*spec), opts);
+}
+
+Result<InitPlan> build_init_plan(oci::Spec spec, const Options& opts) {
+  InitPlan p;
+  p.options = opts;
+  if (!spec.process) return BERTH_ERR(EINVAL, "process: required to create a container");
+  if (spec.process->args.empty()) return BERTH_ERR(EINVAL, "process.args: must not be empty");
+  if (!spec.linux) return BERTH_ERR(EINVAL, "linux: required on Linux");
+  const oci::Process& proc = *spec.process;
+
+  BERTH_TRY_ASSIGN(p.ns, ns::build_plan(spec));
+  BERTH_TRY_ASSIGN(p.rootfs, rootfs::build_plan(spec, opts.bundle, opts.no_pivot));
+  BERTH_TRY_ASSIGN(p.attrs, attrs::build_plan(spec));
+  p.identity = security::build_identity(spec);
+  BERTH_TRY_ASSIGN(p.caps, security::build_caps_plan(spec));
+  BERTH_TRY(netlink::validate_net_devices(spec));
+  p.has_net_devices = !spec.linux->net_devices.empty();
+
+  p.no_new_privs = proc.no_new_privileges.value_or(false);
+  p.terminal = proc.terminal.value_or(false);
+  p.console_size = proc.console_size;
+  p.args = proc.args;
+  p.env = proc.env;
+  p.cwd = proc.cwd.empty() ? "/" : proc.cwd;
+  p.spec = std::move(spec);
+  return p;
+}
+
+}  // namespace berth::config

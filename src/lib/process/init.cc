@@ -1,0 +1,298 @@
+// Container init: what runs inside the new namespaces between clone3() and execve().
+//
+// The steps run in a fixed order; each is a no-op when the spec does not ask for it. The
+// order is the product of kernel rules, commented at each step. Everything here is plain
+// syscalls over the plan the parent resolved (config/plan.h).
+#include "process/init.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "attrs/apply.h"
+#include "base/syscalls.h"
+#include "console/console.h"
+#include "hooks/hooks.h"
+#include "netlink/netlink.h"
+#include "process/sync.h"
+#include "rootfs/setup.h"
+#include "security/capabilities.h"
+#include "security/identity.h"
+
+namespace berth::process {
+namespace {
+
+struct Ctx {
+  const ChildArgs& a;
+  const config::InitPlan& p;
+  std::string state_json;    // for createContainer/startContainer hooks
+  std::vector<std::string> env;
+  std::string exec_path;     // args[0] resolved inside the container
+};
+
+using Step = Result<void> (*)(Ctx&);
+
+// The parent blocked signals to forward them; the container process must start with a
+// clean mask and default dispositions, whatever berth itself was handed.
+Result<void> reset_signals(Ctx&) {
+  sigset_t all;
+  sigemptyset(&all);
+  sigprocmask(SIG_SETMASK, &all, nullptr);
+  for (int s = 1; s < NSIG; ++s) {
+    if (s == SIGKILL || s == SIGSTOP) continue;
+    signal(s, SIG_DFL);
+  }
+  // If the runtime dies during setup, init must not linger half-configured.
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) return BERTH_SYS("prctl(PR_SET_PDEATHSIG)");
+  // Not dumpable while host resources are still reachable: other processes in the
+  // container's pid namespace cannot ptrace us or open /proc/1/fd (CVE-2016-9962).
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  return {};
+}
+
+// The child starts with a copy of every fd of the runtime: state-dir locks, the log file,
+// the caller's descriptors. Keep only what the remaining steps need (the sync socket, the
+// exec.fifo handle, namespace fds) and the fds the container is meant to get; closing a
+// copied lock fd here also matters for correctness, since flock() locks live as long as
+// any copy of the open file description does.
+Result<void> close_inherited(Ctx& c) {
+  std::vector<unsigned> keep = {static_cast<unsigned>(c.a.sock)};
+  if (c.a.fifo_fd >= 0) keep.push_back(static_cast<unsigned>(c.a.fifo_fd));
+  for (const auto& j : c.p.ns.join) keep.push_back(static_cast<unsigned>(j.fd.get()));
+  std::sort(keep.begin(), keep.end());
+  unsigned next = 3u + static_cast<unsigned>(c.a.extra_fds);
+  for (unsigned k : keep) {
+    if (k < next) continue;
+    if (k > next) sys::close_range(next, k - 1, 0);
+    next = k + 1;
+  }
+  sys::close_range(next, ~0u, 0);
+  return {};
+}
+
+// setns() for joined namespaces must precede everything that depends on them. The
+// created ones already exist (clone3 flags).
+Result<void> join_namespaces(Ctx& c) { return ns::join_all(c.p.ns); }
+
+// Offsets must be written before any process enters the time namespace.
+Result<void> time_namespace(Ctx& c) { return ns::setup_time(c.p.ns); }
+
+// Tell the parent our namespaces exist, then wait while it moves network devices in and
+// runs prestart/createRuntime hooks (runtime.md lifecycle steps 5-6).
+Result<void> handshake(Ctx& c) {
+  BERTH_TRY(sync::send(c.a.sock, sync::Msg::kNsReady));
+  sync::Frame f;
+  BERTH_TRY(sync::recv(c.a.sock, f));
+  if (f.type != sync::Msg::kGo) return BERTH_ERR(EPROTO, "sync: expected go");
+  if (f.code > 0) {
+    BERTH_TRY_ASSIGN(c.state_json, sync::recv_blob(c.a.sock, static_cast<std::size_t>(f.code)));
+  }
+  return {};
+}
+
+Result<void> session_keyring(Ctx& c) {
+  if (c.p.options.no_new_keyring) return {};
+  // A fresh session keyring keeps the host's keys out of the container. Kernels without
+  // keyrings (ENOSYS) or with restricted keyctl (EPERM/EACCES) are tolerated, as in runc.
+  std::string name = "_ses." + c.a.id;
+  if (::syscall(SYS_keyctl, 1 /*KEYCTL_JOIN_SESSION_KEYRING*/, name.c_str()) < 0 &&
+      errno != ENOSYS && errno != EPERM && errno != EACCES)
+    return BERTH_SYS("join session keyring");
+  return {};
+}
+
+Result<void> uts(Ctx& c) { return attrs::apply_uts(c.p.attrs); }
+
+Result<void> loopback(Ctx& c) {
+  if (!c.p.ns.new_net) return {};
+  if (auto r = netlink::loopback_up(); !r) return fail(r.error().wrap("network namespace: lo"));
+  return {};
+}
+
+Result<void> mounts(Ctx& c) { return rootfs::prepare(c.p.rootfs); }
+
+// config.md: createContainer hooks run in the container namespace, after the mount
+// namespace is set up and before pivot_root, with host paths.
+Result<void> create_container_hooks(Ctx& c) {
+  if (!c.p.spec.hooks || c.p.spec.hooks->create_container.empty()) return {};
+  return hooks::run_hooks(c.p.spec.hooks->create_container, "createContainer", c.state_json);
+}
+
+Result<void> pivot(Ctx& c) { return rootfs::finalize(c.p.rootfs); }
+
+// After pivot_root: /proc/sys is the container's procfs.
+Result<void> sysctl(Ctx& c) { return attrs::apply_sysctl(c.p.attrs); }
+
+// The pty is allocated inside the container, from its own devpts, after pivot_root, so the
+// slave is a container device; the master goes to the parent (and on to --console-socket).
+Result<void> console(Ctx& c) {
+  if (!c.p.terminal) return {};
+  BERTH_TRY_ASSIGN(UniqueFd master, console::open_pty_in_container(c.p.console_size));
+  return sync::send(c.a.sock, sync::Msg::kConsole, "", master.get());
+}
+
+// rlimits, oom_score_adj, scheduler, ioprio: before the uid switch and capability drop,
+// which would take away the right to set some of them.
+Result<void> process_attrs(Ctx& c) { return attrs::apply_process(c.p.attrs); }
+
+// The cwd must exist: config.md "cwd". chdir before dropping privileges would let a cwd
+// the user cannot enter pass, so it happens after the identity switch below; here we only
+// check the path does not escape (it is resolved inside the new root already).
+Result<void> identity(Ctx& c) {
+  BERTH_TRY(security::apply_identity(c.p.identity, c.p.caps));
+  return {};
+}
+
+Result<void> workdir(Ctx& c) {
+  if (::chdir(c.p.cwd.c_str()) < 0) return BERTH_SYS("process.cwd: %s", c.p.cwd.c_str());
+  return {};
+}
+
+Result<void> environment(Ctx& c) {
+  c.env = c.p.env;
+  return security::set_home_env(c.env, c.p.identity.uid);
+}
+
+// PATH lookup in the container, with the container's PATH, as execvp would; done before
+// reporting ready so `create` fails on a missing binary (as runc does), not `start`.
+Result<void> resolve_exec(Ctx& c) {
+  const std::string& arg0 = c.p.args[0];
+  auto usable = [](const std::string& p) {
+    struct stat st;
+    return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(p.c_str(), X_OK) == 0;
+  };
+  if (arg0.find('/') != std::string::npos) {
+    if (!usable(arg0)) return BERTH_SYS("exec: \"%s\"", arg0.c_str());
+    c.exec_path = arg0;
+    return {};
+  }
+  std::string path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  for (const auto& e : c.env)
+    if (e.rfind("PATH=", 0) == 0) path = e.substr(5);
+  std::size_t pos = 0;
+  while (pos <= path.size()) {
+    auto end = path.find(':', pos);
+    if (end == std::string::npos) end = path.size();
+    std::string dir = path.substr(pos, end - pos);
+    std::string cand = (dir.empty() ? "." : dir) + "/" + arg0;
+    if (usable(cand)) {
+      c.exec_path = cand;
+      return {};
+    }
+    pos = end + 1;
+  }
+  return BERTH_ERR(ENOENT, "exec: \"%s\": executable file not found in $PATH", arg0.c_str());
+}
+
+// no_new_privs last among the privilege steps: it does not need privileges, and seccomp
+// (next issue) relies on it being set when the filter is loaded unprivileged.
+Result<void> no_new_privs(Ctx& c) {
+  if (!c.p.no_new_privs) return {};
+  return security::set_no_new_privs();
+}
+
+// Only fds 0-2 and the preserved ones reach the container (CVE-2024-21626): everything
+// from 3 + extra_fds up is marked close-on-exec; the preserved ones lose the flag.
+Result<void> close_fds(Ctx& c) {
+  unsigned first = 3u + static_cast<unsigned>(c.a.extra_fds);
+  if (sys::close_range(first, ~0u, CLOSE_RANGE_CLOEXEC) < 0) {
+    for (int fd = static_cast<int>(first); fd < 1024; ++fd) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+  }
+  for (int fd = 3; fd < static_cast<int>(first); ++fd) {
+    int fl = ::fcntl(fd, F_GETFD);
+    if (fl >= 0) ::fcntl(fd, F_SETFD, fl & ~FD_CLOEXEC);
+  }
+  return {};
+}
+
+Result<void> ready(Ctx& c) {
+  // From here the parent may exit on purpose (`create`), which must not kill us.
+  prctl(PR_SET_PDEATHSIG, 0);
+  return sync::send(c.a.sock, sync::Msg::kReady);
+}
+
+// runtime.md "start": the user process runs only when `start` is invoked.
+Result<void> wait_start(Ctx& c) {
+  if (c.a.mode == StartMode::kSocket) {
+    sync::Frame f;
+    BERTH_TRY(sync::recv(c.a.sock, f));
+    if (f.type != sync::Msg::kGo) return BERTH_ERR(EPROTO, "sync: expected start");
+    return {};
+  }
+  char path[64];
+  std::snprintf(path, sizeof path, "/proc/self/fd/%d", c.a.fifo_fd);
+  // Blocks until `berth start` opens the fifo for reading.
+  int fd = ::open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return BERTH_SYS("open exec.fifo");
+  ssize_t n = ::write(fd, "0", 1);
+  ::close(fd);
+  if (n != 1) return BERTH_SYS("write exec.fifo");
+  return {};
+}
+
+// config.md: startContainer hooks run after start, in the container namespace, before the
+// user process; their path resolves in the container.
+Result<void> start_container_hooks(Ctx& c) {
+  if (!c.p.spec.hooks || c.p.spec.hooks->start_container.empty()) return {};
+  return hooks::run_hooks(c.p.spec.hooks->start_container, "startContainer", c.state_json);
+}
+
+struct NamedStep {
+  const char* name;
+  Step fn;
+};
+
+constexpr NamedStep kSteps[] = {
+    {"reset signals", reset_signals},
+    {"close inherited fds", close_inherited},
+    {"join namespaces", join_namespaces},
+    {"time namespace", time_namespace},
+    {"handshake", handshake},
+    {"session keyring", session_keyring},
+    {"hostname", uts},
+    {"loopback", loopback},
+    {"mounts", mounts},
+    {"createContainer hooks", create_container_hooks},
+    {"pivot_root", pivot},
+    {"sysctl", sysctl},
+    {"console", console},
+    {"process attributes", process_attrs},
+    {"environment", environment},
+    {"identity", identity},
+    {"cwd", workdir},
+    {"resolve executable", resolve_exec},
+    {"no_new_privs", no_new_privs},
+    {"close fds", close_fds},
+    {"ready", ready},
+    {"wait for start", wait_start},
+    {"startContainer hooks", start_container_hooks},
+};
+
+}  // namespace
+
+void child_main(const ChildArgs& a) {
+  Ctx c{a, *a.plan, {}, {}, {}};
+  for (const auto& s : kSteps) {
+    if (auto r = s.fn(c); !r) {
+      sync::send_error(a.sock, r.error());
+      _exit(1);
+    }
+  }
+  std::vector<char*> argv, envp;
+  for (const auto& s : c.p.args) argv.push_back(const_cast<char*>(s.c_str()));
+  argv.push_back(nullptr);
+  for (const auto& s : c.env) envp.push_back(const_cast<char*>(s.c_str()));
+  envp.push_back(nullptr);
+  ::execve(c.exec_path.c_str(), argv.data(), envp.data());
+  // Only reachable if execve failed; in socket mode the parent still listens.
+  sync::send_error(a.sock, Error::sys("exec %s", c.exec_path.c_str()));
+  _exit(127);
+}
+
+}  // namespace berth::process

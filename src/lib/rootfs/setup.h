@@ -1,0 +1,35 @@
+// Child side of the root filesystem: runs in the container's new mount namespace (the
+// caller already did CLONE_NEWNS), single-threaded, before execve.
+//
+// Order in the init sequence (process/init):
+//   rootfs::prepare   mounts, devices, /dev links (host paths still visible: bind
+//                     sources, host device nodes for the EPERM fallback)
+//   createContainer hooks (they see the prepared rootfs, before pivot_root)
+//   rootfs::finalize  pivot_root, readonlyPaths, maskedPaths, read-only root, propagation
+//   console: bind the pty slave onto /dev/console (the placeholder prepare() created)
+// prepare() and finalize() share no state besides the Plan: finalize re-opens
+// plan.rootfs (which prepare() turned into a mount point), so nothing has to be kept.
+#pragma once
+
+#include "base/error.h"
+#include "rootfs/plan.h"
+
+namespace berth::rootfs {
+
+/// Makes the whole tree MS_SLAVE|MS_REC (nothing propagates back to the host), binds the
+/// rootfs onto itself, performs every MountOp in order, then (plan.setup_dev) creates the
+/// devices, the /dev symlinks, /dev/ptmx and the /dev/console placeholder.
+/// Errors carry context: "mounts[3]: mount tmpfs on /run: ...".
+Result<void> prepare(const Plan& plan);
+
+/// pivot_root into the rootfs (or MS_MOVE + chroot when plan.no_pivot), chdir("/"),
+/// then read-only remount of a /dev tmpfs given "ro", readonlyPaths, maskedPaths,
+/// root.readonly and finally linux.rootfsPropagation on "/".
+Result<void> finalize(const Plan& plan);
+
+namespace testing {
+/// Forces classic mount(2) instead of open_tree/move_mount/mount_setattr (tests only).
+void force_classic_mount_api(bool on);
+}  // namespace testing
+
+}  // namespace berth::rootfs

@@ -1,0 +1,148 @@
+// start, kill, delete, state, list (runtime.md "Operations").
+#include <dirent.h>
+#include <fcntl.h>
+#include <oci/json.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "base/log.h"
+#include "hooks/hooks.h"
+#include "runtime/common.h"
+#include "runtime/runtime.h"
+#include "state/status.h"
+
+namespace berth::runtime {
+namespace {
+
+void run_poststart(const state::Record& r, const std::vector<oci::Hook>& hooks) {
+  if (hooks.empty()) return;
+  // config.md: a failing poststart hook is logged; the container keeps running.
+  if (auto res = hooks::run_hooks(hooks, "poststart", state_json(r, "running")); !res)
+    BERTH_WARN("%s", res.error().what());
+}
+
+// Every process in the container's pid namespace (kill --all without a cgroup to ask).
+std::vector<int> pids_in_pidns_of(int init_pid) {
+  std::vector<int> out;
+  struct stat ref;
+  if (::stat(("/proc/" + std::to_string(init_pid) + "/ns/pid").c_str(), &ref) < 0) return out;
+  DIR* d = ::opendir("/proc");
+  if (!d) return out;
+  while (struct dirent* e = ::readdir(d)) {
+    int pid = std::atoi(e->d_name);
+    if (pid <= 0) continue;
+    struct stat st;
+    if (::stat(("/proc/" + std::string(e->d_name) + "/ns/pid").c_str(), &st) == 0 &&
+        st.st_ino == ref.st_ino && st.st_dev == ref.st_dev)
+      out.push_back(pid);
+  }
+  ::closedir(d);
+  return out;
+}
+
+}  // namespace
+
+Result<void> start(const Global& g, const std::string& id) {
+  BERTH_TRY_ASSIGN(state::Store store, state::Store::open(g.root));
+  BERTH_TRY_ASSIGN(state::Lock lock, store.lock(id));
+  BERTH_TRY_ASSIGN(Loaded l, load(store, id));
+  if (l.status == "stopped") return BERTH_ERR(EINVAL, "cannot start a container that has stopped");
+  if (l.status != "created")
+    return BERTH_ERR(EINVAL, "cannot start an already running container");
+  BERTH_TRY_ASSIGN(UniqueFd dir, store.open_dir(id));
+  // Non-blocking open: if init died, a blocking open would wait forever for a writer.
+  UniqueFd fifo(::openat(dir.get(), state::Store::kExecFifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+  if (!fifo) return BERTH_SYS("open exec.fifo");
+  for (;;) {
+    struct pollfd p = {fifo.get(), POLLIN, 0};
+    int n = ::poll(&p, 1, 100);
+    if (n < 0 && errno != EINTR) return BERTH_SYS("poll exec.fifo");
+    if (n > 0 && (p.revents & POLLIN)) {
+      char b;
+      if (::read(fifo.get(), &b, 1) == 1) break;
+    }
+    if (!state::process_alive(l.rec.pid, l.rec.pid_start_time))
+      return BERTH_ERR(ESRCH, "cannot start a container that has stopped");
+  }
+  ::unlinkat(dir.get(), state::Store::kExecFifo, 0);
+  l.rec.status = "running";
+  BERTH_TRY(store.save(l.rec));
+  auto spec = oci::load_config(l.rec.config_path);
+  if (spec && spec->hooks) run_poststart(l.rec, spec->hooks->poststart);
+  return {};
+}
+
+Result<void> kill(const Global& g, const std::string& id, int sig, bool all) {
+  BERTH_TRY_ASSIGN(state::Store store, state::Store::open(g.root));
+  BERTH_TRY_ASSIGN(Loaded l, load(store, id));
+  if (l.status == "stopped") return BERTH_ERR(ESRCH, "container not running");
+  if (all) {
+    bool own_pidns = false;
+    for (const auto& [type, path] : l.rec.namespace_paths)
+      if (type == "pid") own_pidns = true;
+    if (own_pidns) {
+      for (int pid : pids_in_pidns_of(l.rec.pid)) ::kill(pid, sig);
+      return {};
+    }
+  }
+  return signal_init(l.rec, sig);
+}
+
+Result<void> remove(const Global& g, const std::string& id, bool force) {
+  BERTH_TRY_ASSIGN(state::Store store, state::Store::open(g.root));
+  auto locked = store.lock(id);
+  if (!locked) {
+    // A directory without state.json (a create that crashed) is removed too, as runc does.
+    if (locked.error().code() == ENOENT && force) {
+      (void)store.remove(id);
+      return {};
+    }
+    return fail(locked.error());
+  }
+  auto l = load(store, id);
+  if (!l) {
+    if (force) (void)store.remove(id);
+    return fail(l.error());
+  }
+  if (l->status == "running" || l->status == "paused") {
+    if (!force)
+      return BERTH_ERR(EBUSY, "cannot delete container %s that is not stopped: %s", id.c_str(),
+                       l->status.c_str());
+  }
+  if (l->status != "stopped") {
+    // A created container is deleted by killing its init (runc does the same); --force
+    // kills a running one. Wait for it: the state dir must outlive the process.
+    (void)signal_init(l->rec, SIGKILL);
+    if (!wait_gone(l->rec, 10000))
+      return BERTH_ERR(EBUSY, "container %s: init did not exit after SIGKILL", id.c_str());
+  }
+  run_poststop(l->rec);
+  return store.remove(id);
+}
+
+Result<std::string> state(const Global& g, const std::string& id) {
+  BERTH_TRY_ASSIGN(state::Store store, state::Store::open(g.root));
+  BERTH_TRY_ASSIGN(Loaded l, load(store, id));
+  return state_json(l);
+}
+
+Result<std::vector<ListEntry>> list(const Global& g) {
+  std::vector<ListEntry> out;
+  struct stat st;
+  if (::stat(g.root.c_str(), &st) < 0 && errno == ENOENT) return out;
+  BERTH_TRY_ASSIGN(state::Store store, state::Store::open(g.root));
+  BERTH_TRY_ASSIGN(auto ids, store.list());
+  for (const auto& id : ids) {
+    auto l = load(store, id);
+    if (!l) continue;  // removed meanwhile
+    out.push_back({id, l->status, l->rec.bundle, l->rec.rootfs, l->rec.created, l->rec.owner,
+                   l->status == "stopped" ? 0 : l->rec.pid});
+  }
+  return out;
+}
+
+}  // namespace berth::runtime
