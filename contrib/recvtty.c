@@ -20,7 +20,9 @@
  *
  * Build: cc -O2 -Wall -o recvtty contrib/recvtty.c
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>

@@ -8,7 +8,9 @@
  * the master to stdout until the slave side is closed everywhere (EIO/EOF).
  * Exit status: 0 ok, 2 usage, 3 socket error, 4 no fd received, 5 not a pty master.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>

@@ -40,7 +40,6 @@ add_mount() { # <json>
 	cfg '.root.path = $p' --arg p "$abs"
 	probe_ok cat /marker
 	assert_eq "$(pj .cat.content)" abs
-	run --separate-stderr rt state nope
 }
 
 @test "rootfs: root.readonly makes / read-only but /dev, /dev/shm and /proc work" {
@@ -228,21 +227,17 @@ make_submount_src() {
 	local before
 	before=$(grep -c ' /etc' /proc/self/mountinfo || true)
 	set_args sh -c "/probe write /evil/$marker x; /probe write /evil2/sub/$marker x; /probe mounts; exec /probe sleep 100"
-	run_detached ev
-	local rc=$?
+	local rc=0
+	run_detached ev || rc=$?
 	# the host's /etc: no new mount (also re-checked at teardown), no file
 	assert_eq "$(grep -c ' /etc' /proc/self/mountinfo || true)" "$before" "host /etc mounts"
 	[ ! -e "/etc/$marker" ]
-	[ ! -e "/etc/sub" ] || [ -d /etc/sub ] && [ ! -e "/etc/sub/$marker" ]
+	[ ! -e "/etc/sub/$marker" ]
 	if [ "$rc" -eq 0 ]; then
 		wait_for 5 grep -q '"mounts"' "$TEST_DIR/ev.out"
 		output=$(grep '"mounts"' "$TEST_DIR/ev.out")
 		# the mounts landed inside the container's root (runc resolves the symlink in the rootfs)
 		[ "$(pj '[.mounts[] | select(.fstype == "tmpfs" and (.mount_point == "/etc" or .mount_point == "/evil"))] | length')" -ge 1 ]
-		local pid
-		pid=$(ctr_pid ev)
-		# from the host side, the container's root does contain them
-		grep -q "$marker" <(ls "/proc/$pid/root/etc/" 2>/dev/null) || true
 	else
 		is_berth || { echo "runc was expected to resolve the symlink inside the rootfs"; return 1; }
 	fi

@@ -16,7 +16,9 @@
  *                              exits 0 after SIGTERM or after secs (default 60)
  * Extra trailing arguments of actions are ignored (tests use them as markers).
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>

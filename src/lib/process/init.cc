@@ -124,16 +124,23 @@ Result<void> create_container_hooks(Ctx& c) {
   return hooks::run_hooks(c.p.spec.hooks->create_container, "createContainer", c.state_json);
 }
 
-Result<void> pivot(Ctx& c) { return rootfs::finalize(c.p.rootfs); }
+Result<void> pivot(Ctx& c) { return rootfs::pivot(c.p.rootfs); }
 
-// After pivot_root: /proc/sys is the container's procfs.
+// After pivot_root, /proc/sys is the container's procfs; before readonlyPaths, because
+// /proc/sys is usually one of them.
 Result<void> sysctl(Ctx& c) { return attrs::apply_sysctl(c.p.attrs); }
+
+Result<void> protect_paths(Ctx& c) { return rootfs::protect(c.p.rootfs); }
 
 // The pty is allocated inside the container, from its own devpts, after pivot_root, so the
 // slave is a container device; the master goes to the parent (and on to --console-socket).
 Result<void> console(Ctx& c) {
   if (!c.p.terminal) return {};
   BERTH_TRY_ASSIGN(UniqueFd master, console::open_pty_in_container(c.p.console_size));
+  // The slave was created by root; the container user must own its terminal.
+  for (int fd = 0; fd <= 2; ++fd)
+    if (::fchown(fd, c.p.identity.uid, c.p.identity.gid) < 0)
+      return BERTH_SYS("chown console to %u", c.p.identity.uid);
   return sync::send(c.a.sock, sync::Msg::kConsole, "", master.get());
 }
 
@@ -261,6 +268,7 @@ constexpr NamedStep kSteps[] = {
     {"createContainer hooks", create_container_hooks},
     {"pivot_root", pivot},
     {"sysctl", sysctl},
+    {"masked and read-only paths", protect_paths},
     {"console", console},
     {"process attributes", process_attrs},
     {"environment", environment},

@@ -82,6 +82,11 @@ Result<MountOp> build_mount(const oci::Mount& m, std::size_t i, const std::strin
   op.index = i;
   if (m.destination.empty())
     return BERTH_ERR(EINVAL, "mounts[%zu].destination: must not be empty", i);
+  // config.md lets a runtime interpret a relative destination from "/", but a relative
+  // path is almost always a mistake in the bundle; berth refuses it, as runc 1.1 does.
+  if (m.destination[0] != '/')
+    return BERTH_ERR(EINVAL, "mounts[%zu].destination: must be an absolute path, got \"%s\"", i,
+                     m.destination.c_str());
   op.destination = clean_path(m.destination);
   if (op.destination == "/")
     return BERTH_ERR(EINVAL, "mounts[%zu].destination: cannot mount over the container's \"/\"",
@@ -188,6 +193,72 @@ Result<std::vector<std::string>> clean_list(const std::vector<std::string>& in, 
 
 }  // namespace
 
+// A destination that passes through a symlink leading out of the rootfs (absolute, or
+// with enough ".." to climb above it) is refused up front with a clear error: in the
+// image such a link is either a mistake or an attack (CVE-2021-30465 class). The child
+// still resolves every destination inside the root (resolve.h), which is what protects
+// against the link being swapped after this check.
+Result<void> check_destination_links(const std::string& rootfs, const MountOp& op) {
+  std::vector<std::string> parts;  // resolved components below the rootfs
+  std::string rest = op.destination;
+  int links = 0;
+  std::size_t pos = 0;
+  while (pos < rest.size()) {
+    auto end = rest.find('/', pos);
+    if (end == std::string::npos) end = rest.size();
+    std::string comp = rest.substr(pos, end - pos);
+    pos = end + 1;
+    if (comp.empty() || comp == ".") continue;
+    if (comp == "..") {
+      if (!parts.empty()) parts.pop_back();
+      continue;
+    }
+    std::string host = rootfs;
+    for (const auto& p : parts) host += "/" + p;
+    host += "/" + comp;
+    char target[4096];
+    ssize_t n = ::readlink(host.c_str(), target, sizeof target - 1);
+    if (n < 0) {
+      if (errno == EINVAL) {  // not a symlink
+        parts.push_back(comp);
+        continue;
+      }
+      return {};  // missing: created inside the root later
+    }
+    target[n] = '\0';
+    if (++links > 40) return BERTH_ERR(ELOOP, "mounts[%zu].destination: too many symlinks", op.index);
+    std::string t(target);
+    // Lexically apply the link from the current directory; escaping shows up as a ".."
+    // at the top or as an absolute target.
+    if (t.starts_with("/"))
+      return BERTH_ERR(EINVAL,
+                       "mounts[%zu].destination: \"%s\" passes through the symlink \"%s\" -> \"%s\", "
+                       "which points outside the rootfs",
+                       op.index, op.destination.c_str(), comp.c_str(), target);
+    std::size_t depth = parts.size();
+    std::size_t tp = 0;
+    while (tp < t.size()) {
+      auto e = t.find('/', tp);
+      if (e == std::string::npos) e = t.size();
+      std::string c = t.substr(tp, e - tp);
+      tp = e + 1;
+      if (c == "..") {
+        if (depth == 0)
+          return BERTH_ERR(EINVAL,
+                           "mounts[%zu].destination: \"%s\" passes through the symlink \"%s\" -> "
+                           "\"%s\", which points outside the rootfs",
+                           op.index, op.destination.c_str(), comp.c_str(), target);
+        --depth;
+      } else if (!c.empty() && c != ".") {
+        ++depth;
+      }
+    }
+    rest = t + "/" + rest.substr(std::min(pos, rest.size()));
+    pos = 0;
+  }
+  return {};
+}
+
 Result<Plan> build_plan(const oci::Spec& spec, const std::string& bundle_dir, bool no_pivot) {
   Plan plan;
   plan.no_pivot = no_pivot;
@@ -198,6 +269,7 @@ Result<Plan> build_plan(const oci::Spec& spec, const std::string& bundle_dir, bo
 
   for (std::size_t i = 0; i < spec.mounts.size(); ++i) {
     BERTH_TRY_ASSIGN(MountOp op, build_mount(spec.mounts[i], i, bundle));
+    BERTH_TRY(check_destination_links(plan.rootfs, op));
     if (op.destination == "/dev") {
       plan.dev_mounted = true;
       // Devices are created after every mount, so a later non-bind /dev turns it back on.

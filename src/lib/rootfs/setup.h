@@ -25,7 +25,18 @@ Result<void> prepare(const Plan& plan);
 /// pivot_root into the rootfs (or MS_MOVE + chroot when plan.no_pivot), chdir("/"),
 /// then read-only remount of a /dev tmpfs given "ro", readonlyPaths, maskedPaths,
 /// root.readonly and finally linux.rootfsPropagation on "/".
+/// The two halves of finalize(), for callers that must act in between (sysctl writes
+/// need the container's /proc/sys before readonlyPaths makes it read-only):
+/// pivot() enters the new root; protect() applies deferred ro, readonlyPaths,
+/// maskedPaths, root.readonly and rootfsPropagation.
+Result<void> pivot(const Plan& plan);
+Result<void> protect(const Plan& plan);
 Result<void> finalize(const Plan& plan);
+
+/// For the console step, after finalize(): bind-mounts the pty slave `pty_fd` onto the
+/// container's /dev/console (created when missing), resolved inside "/" and refused when
+/// it is anything but a regular file or a character device (e.g. a symlink).
+Result<void> mount_console(int pty_fd);
 
 namespace testing {
 /// Forces classic mount(2) instead of open_tree/move_mount/mount_setattr (tests only).

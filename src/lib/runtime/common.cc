@@ -55,6 +55,17 @@ bool wait_gone(const state::Record& r, int timeout_ms) {
   return false;
 }
 
+Result<void> run_poststart(const state::Record& r, const std::vector<oci::Hook>& hooks) {
+  if (hooks.empty()) return {};
+  // runtime.md step 9: a failing poststart hook is an error and the container is stopped.
+  auto res = hooks::run_hooks(hooks, "poststart", state_json(r, "running"));
+  if (!res) {
+    (void)signal_init(r, SIGKILL);
+    return res;
+  }
+  return {};
+}
+
 void run_poststop(const state::Record& r) {
   if (r.config_path.empty()) return;
   auto spec = oci::load_config(r.config_path);

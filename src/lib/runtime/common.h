@@ -1,7 +1,10 @@
 // Helpers shared by the lifecycle operations.
 #pragma once
 
+#include <oci/config.h>
+
 #include <string>
+#include <vector>
 
 #include "base/error.h"
 #include "state/record.h"
@@ -25,6 +28,8 @@ Result<void> signal_init(const state::Record& r, int sig);
 /// Waits up to timeout_ms for init to be gone. Returns false on timeout.
 bool wait_gone(const state::Record& r, int timeout_ms);
 
+/// Runs poststart hooks; on failure kills init and returns the error (runtime.md step 9).
+Result<void> run_poststart(const state::Record& r, const std::vector<oci::Hook>& hooks);
 /// Runs the spec's poststop hooks (config.md: failures are logged, delete continues).
 void run_poststop(const state::Record& r);
 

@@ -18,12 +18,6 @@
 namespace berth::runtime {
 namespace {
 
-void run_poststart(const state::Record& r, const std::vector<oci::Hook>& hooks) {
-  if (hooks.empty()) return;
-  // config.md: a failing poststart hook is logged; the container keeps running.
-  if (auto res = hooks::run_hooks(hooks, "poststart", state_json(r, "running")); !res)
-    BERTH_WARN("%s", res.error().what());
-}
 
 // Every process in the container's pid namespace (kill --all without a cgroup to ask).
 std::vector<int> pids_in_pidns_of(int init_pid) {
@@ -72,7 +66,7 @@ Result<void> start(const Global& g, const std::string& id) {
   l.rec.status = "running";
   BERTH_TRY(store.save(l.rec));
   auto spec = oci::load_config(l.rec.config_path);
-  if (spec && spec->hooks) run_poststart(l.rec, spec->hooks->poststart);
+  if (spec && spec->hooks) BERTH_TRY(run_poststart(l.rec, spec->hooks->poststart));
   return {};
 }
 
@@ -108,14 +102,14 @@ Result<void> remove(const Global& g, const std::string& id, bool force) {
     if (force) (void)store.remove(id);
     return fail(l.error());
   }
-  if (l->status == "running" || l->status == "paused") {
-    if (!force)
-      return BERTH_ERR(EBUSY, "cannot delete container %s that is not stopped: %s", id.c_str(),
-                       l->status.c_str());
-  }
+  // runtime.md "delete": deleting a container that is not stopped MUST fail and leave it
+  // alone (runc 1.1 deletes a created one; the spec does not allow that).
+  if (l->status != "stopped" && !force)
+    return BERTH_ERR(EBUSY, "cannot delete container %s that is not stopped: %s", id.c_str(),
+                     l->status.c_str());
   if (l->status != "stopped") {
-    // A created container is deleted by killing its init (runc does the same); --force
-    // kills a running one. Wait for it: the state dir must outlive the process.
+    // --force kills a created or running init. Wait for it: the state dir must outlive
+    // the process.
     (void)signal_init(l->rec, SIGKILL);
     if (!wait_gone(l->rec, 10000))
       return BERTH_ERR(EBUSY, "container %s: init did not exit after SIGKILL", id.c_str());

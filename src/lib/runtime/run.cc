@@ -64,9 +64,12 @@ Result<int> run(const Global& g, const RunOptions& o) {
   c.rec.status = "running";
   if (auto r = store.save(c.rec); !r) return abort_run(r.error());
   if (auto r = process::release(c.init); !r) return abort_run(r.error());
-  if (!c.poststart.empty())
-    if (auto r = hooks::run_hooks(c.poststart, "poststart", state_json(c.rec, "running")); !r)
-      BERTH_WARN("%s", r.error().what());
+  if (auto r = run_poststart(c.rec, c.poststart); !r) {
+    process::kill_and_reap(c.init);
+    run_poststop(c.rec);
+    (void)store.remove(o.id);
+    return fail(r.error());
+  }
 
   if (!foreground) {
     c.init.pid = -1;  // detached: the caller's subreaper (or host init) adopts it
@@ -74,7 +77,10 @@ Result<int> run(const Global& g, const RunOptions& o) {
   }
 
   std::optional<console::TerminalRelay> relay;
-  if (c.init.console_master) relay.emplace(c.init.console_master.get());
+  if (c.init.console_master) {
+    relay.emplace(c.init.console_master.get());
+    if (auto r = relay->start(); !r) BERTH_WARN("terminal: %s", r.error().what());
+  }
 
   int status = 0;
   for (;;) {

@@ -122,9 +122,17 @@ Result<CapsPlan> build_caps_plan(const oci::Spec& spec, int last_cap) {
                          "is not in the permitted set; effective must be a subset of permitted"));
   BERTH_TRY(check_subset(c.inheritable, "inheritable", plan.inheritable, plan.bounding,
                          "is not in the bounding set; the kernel cannot grant it"));
-  BERTH_TRY(check_subset(c.ambient, "ambient", plan.ambient, plan.permitted & plan.inheritable,
-                         "must also be in the permitted and inheritable sets to be raised as "
-                         "ambient"));
+  // An ambient cap outside permitted & inheritable cannot be raised. `runc spec` itself
+  // produces such configs (ambient without inheritable), and runc and crun skip those caps
+  // silently, so berth skips them with a warning instead of refusing the container.
+  if (uint64_t lost = plan.ambient & ~(plan.permitted & plan.inheritable)) {
+    for (int cap = 0; cap <= last_cap; ++cap)
+      if (lost & (uint64_t{1} << cap))
+        BERTH_WARN("process.capabilities.ambient: %s is not in both the permitted and "
+                   "inheritable sets; it cannot be ambient and is skipped",
+                   capability_name(cap));
+    plan.ambient &= plan.permitted & plan.inheritable;
+  }
   return plan;
 }
 

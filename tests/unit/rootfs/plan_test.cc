@@ -139,7 +139,7 @@ TEST_F(PlanTest, BadDevices) {
 TEST_F(PlanTest, MountsResolved) {
   ::mkdir((bundle_ / "vol").c_str(), 0755);
   spec_.mounts = {mount("/proc", "proc", "proc", {}),
-                  mount("dev", "tmpfs", "tmpfs", {"nosuid", "strictatime", "mode=755", "size=65536k"}),
+                  mount("/dev", "tmpfs", "tmpfs", {"nosuid", "strictatime", "mode=755", "size=65536k"}),
                   mount("/data//x/../y/", "none", "vol", {"rbind", "ro"}),
                   mount("/abs", "bind", bundle_ / "vol", {})};
   auto p = build();
@@ -147,7 +147,7 @@ TEST_F(PlanTest, MountsResolved) {
   ASSERT_EQ(p->mounts.size(), 4u);
   EXPECT_EQ(p->mounts[0].destination, "/proc");
   EXPECT_FALSE(p->mounts[0].is_bind);
-  EXPECT_EQ(p->mounts[1].destination, "/dev");  // relative: taken relative to "/"
+  EXPECT_EQ(p->mounts[1].destination, "/dev");
   EXPECT_EQ(p->mounts[1].options.data, "mode=755,size=65536k");
   EXPECT_TRUE(p->dev_mounted);
   EXPECT_TRUE(p->setup_dev);
@@ -159,6 +159,13 @@ TEST_F(PlanTest, MountsResolved) {
   EXPECT_EQ(p->mounts[2].options.flags, static_cast<unsigned long>(MS_RDONLY));
   EXPECT_TRUE(p->mounts[3].is_bind);  // type "bind" implies a bind mount
   EXPECT_FALSE(p->mounts[3].is_recursive);
+}
+
+TEST_F(PlanTest, RelativeDestinationRefused) {
+  spec_.mounts = {mount("/proc", "proc", "proc", {}), mount("dev", "tmpfs", "tmpfs", {})};
+  auto p = build();
+  ASSERT_FALSE(p);
+  EXPECT_STREQ(p.error().what(), "mounts[1].destination: must be an absolute path, got \"dev\"");
 }
 
 TEST_F(PlanTest, BindDevDisablesDeviceSetup) {

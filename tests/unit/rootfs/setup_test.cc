@@ -5,7 +5,9 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <linux/magic.h>
+#include <linux/capability.h>
 #include <sched.h>
+#include <sys/syscall.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -72,6 +74,24 @@ std::set<std::string> host_mounts_matching(const std::string& needle) {
   return out;
 }
 
+// The /proc/self/mountinfo line whose mount point (5th field) is `mp`.
+std::string mountinfo_line_for(const std::string& mp) {
+  std::string text = test::slurp("/proc/self/mountinfo"), found;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    auto eol = text.find('\n', pos);
+    if (eol == std::string::npos) eol = text.size();
+    std::string line = text.substr(pos, eol - pos);
+    pos = eol + 1;
+    std::size_t f = 0;
+    for (int i = 0; i < 4 && f != std::string::npos; ++i) f = line.find(' ', f + 1);
+    if (f == std::string::npos) continue;
+    auto end = line.find(' ', f + 1);
+    if (line.substr(f + 1, end - f - 1) == mp) found = line;  // the last one is on top
+  }
+  return found;
+}
+
 oci::Mount mnt(std::string dest, std::string type, std::string source,
                std::vector<std::string> options) {
   oci::Mount m;
@@ -124,13 +144,26 @@ TEST_F(SetupTest, TmpfsOnSymlinkToHostPathLandsInsideRootfs) {
   TempDir outside{"berth-outside"};
   TempDir outside2{"berth-outside"};
   test::write(outside / "host-marker", "host");
-  ASSERT_EQ(::symlink(outside.path().c_str(), (rootfs_ + "/evil").c_str()), 0);
-  ASSERT_EQ(::symlink(("../../../../../.." + outside2.path()).c_str(), (rootfs_ + "/evil2").c_str()),
-            0);
   spec_.mounts = {mnt("/dev", "tmpfs", "tmpfs", {"mode=755"}),
                   mnt("/evil", "tmpfs", "tmpfs", {"size=1m"}),
                   mnt("/evil2", "tmpfs", "tmpfs", {"size=1m"})};
+  // The plan is built before the links appear: this is the swap-after-check race
+  // (CVE-2021-30465), which only the child's in-root resolution can stop.
   Plan p = plan();
+  ASSERT_EQ(::symlink(outside.path().c_str(), (rootfs_ + "/evil").c_str()), 0);
+  ASSERT_EQ(::symlink(("../../../../../.." + outside2.path()).c_str(), (rootfs_ + "/evil2").c_str()),
+            0);
+  // Present at plan time, the same links are refused with an error naming the field.
+  auto refused = build_plan(spec_, bundle_.path(), false);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(std::string(refused.error().what()).find("mounts[1].destination: \"/evil\" passes "
+                                                     "through the symlink"),
+            std::string::npos)
+      << refused.error().what();
+  spec_.mounts.erase(spec_.mounts.begin() + 1);
+  refused = build_plan(spec_, bundle_.path(), false);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(std::string(refused.error().what()).find("mounts[1].destination"), std::string::npos);
   auto before = host_mounts_matching("berth-");
   struct stat host_before;
   ASSERT_EQ(::stat(outside.path().c_str(), &host_before), 0);
@@ -162,10 +195,10 @@ TEST_F(SetupTest, TmpfsOnSymlinkToHostPathLandsInsideRootfs) {
 
 TEST_F(SetupTest, ProcOnSymlinkIsRefused) {
   TempDir outside{"berth-outside"};
+  spec_.mounts = {mnt("/proc", "proc", "proc", {})};
+  Plan p = plan();  // before the swap, as above
   ::rmdir((rootfs_ + "/proc").c_str());
   ASSERT_EQ(::symlink(outside.path().c_str(), (rootfs_ + "/proc").c_str()), 0);
-  spec_.mounts = {mnt("/proc", "proc", "proc", {})};
-  Plan p = plan();
   std::string r = in_child([&]() -> std::string {
     auto res = prepare(p);
     return res ? "prepare succeeded" : err_str(res.error());
@@ -220,6 +253,77 @@ TEST_F(SetupTest, MaskRefusesFakeDevNull) {
   });
   EXPECT_EQ(r,
             "linux.maskedPaths: /rodir/file: /dev/null in the container is not the null device (1:3)");
+}
+
+// Without CAP_MKNOD (as in a user namespace) mknod fails with EPERM: the host's node is
+// bind-mounted instead.
+TEST_F(SetupTest, DevicesFallBackToBindWhenMknodIsDenied) {
+  spec_.mounts = {mnt("/dev", "tmpfs", "tmpfs", {"mode=755"})};
+  Plan p = plan();
+  std::string r = in_child([&]() -> std::string {
+    struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
+    struct __user_cap_data_struct data[2] = {};
+    if (::syscall(SYS_capget, &hdr, data) < 0) return "capget";
+    data[CAP_MKNOD / 32].effective &= ~(1u << (CAP_MKNOD % 32));
+    if (::syscall(SYS_capset, &hdr, data) < 0) return "capset";
+    if (auto res = prepare(p); !res) return "prepare: " + err_str(res.error());
+    struct stat st;
+    std::string dev = rootfs_ + "/dev/null";
+    CHECK_OR_RETURN(::stat(dev.c_str(), &st) == 0, "no /dev/null");
+    CHECK_OR_RETURN(S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3), "not the null device");
+    struct stat devdir, host;
+    CHECK_OR_RETURN(::stat((rootfs_ + "/dev").c_str(), &devdir) == 0 &&
+                        ::stat("/dev/null", &host) == 0,
+                    "stat");
+    CHECK_OR_RETURN(st.st_dev != devdir.st_dev && st.st_ino == host.st_ino,
+                    "/dev/null was not bind-mounted from the host");
+    return "";
+  });
+  EXPECT_EQ(r, "");
+}
+
+// The "host" here is an outer namespace whose tree is rshared (this VM's real host has
+// no shared mounts, which would make the check vacuous). The container namespace is a
+// plain copy of it, so every mount starts in a peer group with the outer one.
+TEST_F(SetupTest, NothingPropagatesBackToTheHost) {
+  spec_.mounts = {mnt("/proc", "proc", "proc", {}), mnt("/dev", "tmpfs", "tmpfs", {}),
+                  mnt("/run", "tmpfs", "tmpfs", {"rshared"})};
+  spec_.linux->masked_paths = {"/etc/secret"};
+  spec_.linux->rootfs_propagation = "rshared";
+  Plan p = plan();
+  std::string r = in_child([&]() -> std::string {
+    if (::mount(nullptr, "/", nullptr, MS_REC | MS_SHARED, nullptr) < 0) return "make rshared";
+    auto outer = host_mounts_matching(bundle_.path());
+    int pp[2];
+    if (::pipe(pp) < 0) return "pipe";
+    pid_t pid = ::fork();
+    if (pid == 0) {
+      ::close(pp[0]);
+      std::string out;
+      if (::unshare(CLONE_NEWNS) < 0) out = "unshare";
+      else if (auto res = prepare(p); !res) out = "prepare: " + err_str(res.error());
+      else if (auto res2 = finalize(p); !res2) out = "finalize: " + err_str(res2.error());
+      else {
+        std::string line = mountinfo_line_for("/");
+        if (line.find("shared:") == std::string::npos || line.find("master:") == std::string::npos)
+          out = "rootfsPropagation rshared not applied: " + line;
+      }
+      if (::write(pp[1], out.data(), out.size()) < 0) ::_exit(3);
+      ::_exit(out.empty() ? 0 : 1);
+    }
+    ::close(pp[1]);
+    std::string msg;
+    char buf[1024];
+    ssize_t n;
+    while ((n = ::read(pp[0], buf, sizeof buf)) > 0) msg.append(buf, static_cast<std::size_t>(n));
+    ::close(pp[0]);
+    int st = 0;
+    ::waitpid(pid, &st, 0);
+    if (!msg.empty()) return msg;
+    if (host_mounts_matching(bundle_.path()) != outer) return "mounts propagated to the outer ns";
+    return "";
+  });
+  EXPECT_EQ(r, "");
 }
 
 // The whole runc-default-like spec, then checks from inside the new root.
@@ -291,6 +395,8 @@ TEST_P(FullSetupTest, PrepareAndFinalize) {
                                "/etc/secret/below-a-file"};
   spec_.linux->readonly_paths = {"/proc/sys", "/rodir", "/missing"};
   spec_.linux->rootfs_propagation = "rprivate";
+  spec_.process = oci::Process{};
+  spec_.process->terminal = true;
   Plan p = plan(fallbacks);
   const bool host_kcore = ::access("/proc/kcore", F_OK) == 0;
   auto before = host_mounts_matching("berth-");
@@ -309,7 +415,7 @@ TEST_P(FullSetupTest, PrepareAndFinalize) {
         if (auto e = check_device("/dev/fuse", 10, 229, 0600, 1000); !e.empty()) return e;
         std::string ls = run_busybox({"busybox", "ls", "/dev"});
         for (const char* n : {"null", "zero", "full", "random", "urandom", "tty", "fuse", "ptmx",
-                              "pts", "shm", "mqueue", "fd", "stdin", "stdout", "stderr"})
+                              "pts", "shm", "mqueue", "fd", "stdin", "stdout", "stderr", "console"})
           if (ls.find(n) == std::string::npos) return std::string("ls /dev lacks ") + n + ": " + ls;
         char link[64] = {};
         CHECK_OR_RETURN(::readlink("/dev/ptmx", link, sizeof link - 1) > 0, "no /dev/ptmx link");
@@ -345,7 +451,7 @@ TEST_P(FullSetupTest, PrepareAndFinalize) {
         // proc, sysfs, cgroup
         CHECK_OR_RETURN(::statfs("/proc", &sfs) == 0 && sfs.f_type == PROC_SUPER_MAGIC, "proc");
         CHECK_OR_RETURN(::statfs("/sys", &sfs) == 0 && sfs.f_type == SYSFS_MAGIC, "sysfs");
-        CHECK_OR_RETURN(write_errno("/sys/kernel/uevent_helper") == EROFS, "sysfs writable");
+        CHECK_OR_RETURN(::statfs("/sys", &sfs) == 0 && (sfs.f_flags & ST_RDONLY), "sysfs writable");
         CHECK_OR_RETURN(::statfs("/sys/fs/cgroup", &sfs) == 0, "no /sys/fs/cgroup");
         if (sfs.f_type != CGROUP2_SUPER_MAGIC) {
           CHECK_OR_RETURN(::statfs("/sys/fs/cgroup/memory", &sfs) == 0 &&
@@ -354,11 +460,19 @@ TEST_P(FullSetupTest, PrepareAndFinalize) {
           CHECK_OR_RETURN(write_errno("/sys/fs/cgroup/x", O_WRONLY | O_CREAT) == EROFS,
                           "cgroup tmpfs writable");
         }
+        // The console step: a pty bound onto the /dev/console placeholder.
+        int master = ::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+        CHECK_OR_RETURN(master >= 0 && ::grantpt(master) == 0 && ::unlockpt(master) == 0, "pty");
+        int slave = ::open(::ptsname(master), O_RDWR | O_NOCTTY | O_CLOEXEC);
+        CHECK_OR_RETURN(slave >= 0, "open pty slave");
+        if (auto res = mount_console(slave); !res) return "mount_console: " + err_str(res.error());
+        struct stat pty_st;
+        CHECK_OR_RETURN(::fstat(slave, &pty_st) == 0 && ::stat("/dev/console", &st) == 0 &&
+                            st.st_rdev == pty_st.st_rdev,
+                        "/dev/console is not the pty");
         // rootfsPropagation=rprivate: "/" has no peer group and no master.
-        std::string mi = test::slurp("/proc/self/mountinfo");
-        auto pos = mi.find(" / / ");
-        CHECK_OR_RETURN(pos != std::string::npos, "no / in mountinfo");
-        std::string line = mi.substr(pos, mi.find('\n', pos) - pos);
+        std::string line = mountinfo_line_for("/");
+        CHECK_OR_RETURN(!line.empty(), "no / in mountinfo");
         CHECK_OR_RETURN(line.find("master:") == std::string::npos &&
                             line.find("shared:") == std::string::npos,
                         "root not private: " + line);

@@ -127,11 +127,11 @@ TEST(CapsPlan, ImpossibleCombinationsAreErrors) {
   ASSERT_FALSE(plan);
   EXPECT_EQ(plan.error().str().rfind("process.capabilities.inheritable[0]: CAP_CHOWN", 0), 0u);
   c.inheritable.reset();
-  c.ambient = {"CAP_KILL"};  // permitted but not inheritable
+  c.ambient = {"CAP_KILL"};  // permitted but not inheritable: skipped, as runc and crun do
   plan = build_caps_plan(spec_with(c), 40);
-  ASSERT_FALSE(plan);
-  EXPECT_EQ(plan.error().str(), "process.capabilities.ambient[0]: CAP_KILL must also be in the "
-                                "permitted and inheritable sets to be raised as ambient");
+  ASSERT_TRUE(plan) << plan.error().str();
+  EXPECT_EQ(plan->ambient, 0u);
+  EXPECT_NE(plan->permitted, 0u);
 }
 
 TEST(CapsPlan, ReadsCapLastCap) {
