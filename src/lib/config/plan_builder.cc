@@ -28,6 +28,10 @@ Result<InitPlan> build_init_plan(oci::Spec spec, const Options& opts) {
   BERTH_TRY_ASSIGN(p.ns, ns::build_plan(spec));
   BERTH_TRY_ASSIGN(p.rootfs, rootfs::build_plan(spec, opts.bundle, opts.no_pivot));
   BERTH_TRY_ASSIGN(p.attrs, attrs::build_plan(spec));
+  // config.md: execCPUAffinity is for processes joining the container (exec); it "is not
+  // applicable to the container's init process", which keeps the runtime's affinity.
+  p.attrs.cpu_affinity_initial.reset();
+  p.attrs.cpu_affinity_final.reset();
   p.identity = security::build_identity(spec);
   BERTH_TRY_ASSIGN(p.caps, security::build_caps_plan(spec));
   BERTH_TRY(netlink::validate_net_devices(spec));

@@ -247,7 +247,12 @@ Result<void> wait_start(Ctx& c) {
 // user process; their path resolves in the container.
 Result<void> start_container_hooks(Ctx& c) {
   if (!c.p.spec.hooks || c.p.spec.hooks->start_container.empty()) return {};
-  return hooks::run_hooks(c.p.spec.hooks->start_container, "startContainer", c.state_json);
+  // The parent wrote the state while creating; by now the container is "created"
+  // (runtime.md lifecycle step 7). The text comes from state::oci_state_json.
+  std::string js = c.state_json;
+  if (auto at = js.find("\"status\": \"creating\""); at != std::string::npos)
+    js.replace(at, 20, "\"status\": \"created\"");
+  return hooks::run_hooks(c.p.spec.hooks->start_container, "startContainer", js);
 }
 
 struct NamedStep {

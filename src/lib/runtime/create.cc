@@ -64,6 +64,18 @@ Result<void> move_net_devices(const config::InitPlan& plan, pid_t pid) {
   return {};
 }
 
+int pid_in_container(pid_t pid) {
+  auto status = read_file("/proc/" + std::to_string(pid) + "/status");
+  if (!status) return pid;
+  auto at = status->find("\nNSpid:");
+  if (at == std::string::npos) return pid;
+  auto end = status->find('\n', at + 1);
+  std::string line = status->substr(at + 7, end - at - 7);
+  auto last = line.find_last_of(" \t");
+  int v = std::atoi(line.c_str() + (last == std::string::npos ? 0 : last + 1));
+  return v > 0 ? v : pid;
+}
+
 }  // namespace
 
 Result<Created> create_container(const Global& g, const CreateOptions& o, process::StartMode mode,
@@ -128,7 +140,10 @@ Result<Created> create_container(const Global& g, const CreateOptions& o, proces
       BERTH_TRY(hooks::run_hooks(plan.spec.hooks->prestart, "prestart", js));
       BERTH_TRY(hooks::run_hooks(plan.spec.hooks->create_runtime, "createRuntime", js));
     }
-    return js;
+    // Hooks run inside the container see the pid as the container sees it (runtime.md
+    // "state": pid in the hook's pid namespace), i.e. the last NSpid of init.
+    r.pid = pid_in_container(pid);
+    return state_json(r, "creating");
   };
   auto spawned = process::spawn_init(plan, o.id, fifo.get(), mode, extra, hooks);
   if (!spawned) return cleanup(spawned.error());
