@@ -10,10 +10,11 @@
 # the same setting for all of them.
 set -euo pipefail
 N=50
-BERTH=$(realpath "${BERTH:-build/berth}")
+BERTH=${BERTH:-build/berth}
 while getopts "n:b:" o; do
   case $o in n) N=$OPTARG ;; b) BERTH=$(realpath "$OPTARG") ;; *) exit 2 ;; esac
 done
+BERTH=$(realpath "$BERTH")
 here=$(cd "$(dirname "$0")" && pwd)
 if [[ -z "${BERTH_BENCH_INNER:-}" ]]; then
   export BERTH_BENCH_INNER=1 BERTH
@@ -33,7 +34,8 @@ cp /bin/busybox "$b/rootfs/bin/"
 for a in sh true; do ln -s busybox "$b/rootfs/bin/$a"; done
 (cd "$b" && "$BERTH" spec)
 # The default spec, with /bin/true and no terminal: a container start and nothing else.
-jq '.process.terminal=false | .process.args=["/bin/true"]' "$b/config.json" >"$b/c.json"
+# ociVersion 1.0.2-dev because crun 1.8.1 refuses newer versions.
+jq '.ociVersion="1.0.2-dev" | .process.terminal=false | .process.args=["/bin/true"]' "$b/config.json" >"$b/c.json"
 mv "$b/c.json" "$b/config.json"
 
 declare -A cmd

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "cli/flags.h"
-#include "runtime/runtime.h"
+#include <berth/berth.h>
 
 namespace berth::cli {
 
