@@ -17,7 +17,7 @@
 
 #include "attrs/apply.h"
 #include "attrs/plan.h"
-#include "child.h"
+#include "../common/child.h"
 
 namespace berth::attrs {
 namespace {

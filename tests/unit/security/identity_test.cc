@@ -13,7 +13,7 @@
 
 #include <gtest/gtest.h>
 
-#include "child.h"
+#include "../common/child.h"
 #include "security/identity.h"
 
 namespace berth::security {
