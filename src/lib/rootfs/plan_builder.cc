@@ -1,5 +1,6 @@
 // Spec -> rootfs::Plan (parent side). Checks what oci-spec's schema validation cannot:
 // paths on this host, option semantics, device numbers.
+#include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -198,64 +199,11 @@ Result<std::vector<std::string>> clean_list(const std::vector<std::string>& in, 
 // image such a link is either a mistake or an attack (CVE-2021-30465 class). The child
 // still resolves every destination inside the root (resolve.h), which is what protects
 // against the link being swapped after this check.
-Result<void> check_destination_links(const std::string& rootfs, const MountOp& op) {
-  std::vector<std::string> parts;  // resolved components below the rootfs
-  std::string rest = op.destination;
-  int links = 0;
-  std::size_t pos = 0;
-  while (pos < rest.size()) {
-    auto end = rest.find('/', pos);
-    if (end == std::string::npos) end = rest.size();
-    std::string comp = rest.substr(pos, end - pos);
-    pos = end + 1;
-    if (comp.empty() || comp == ".") continue;
-    if (comp == "..") {
-      if (!parts.empty()) parts.pop_back();
-      continue;
-    }
-    std::string host = rootfs;
-    for (const auto& p : parts) host += "/" + p;
-    host += "/" + comp;
-    char target[4096];
-    ssize_t n = ::readlink(host.c_str(), target, sizeof target - 1);
-    if (n < 0) {
-      if (errno == EINVAL) {  // not a symlink
-        parts.push_back(comp);
-        continue;
-      }
-      return {};  // missing: created inside the root later
-    }
-    target[n] = '\0';
-    if (++links > 40) return BERTH_ERR(ELOOP, "mounts[%zu].destination: too many symlinks", op.index);
-    std::string t(target);
-    // Lexically apply the link from the current directory; escaping shows up as a ".."
-    // at the top or as an absolute target.
-    if (t.starts_with("/"))
-      return BERTH_ERR(EINVAL,
-                       "mounts[%zu].destination: \"%s\" passes through the symlink \"%s\" -> \"%s\", "
-                       "which points outside the rootfs",
-                       op.index, op.destination.c_str(), comp.c_str(), target);
-    std::size_t depth = parts.size();
-    std::size_t tp = 0;
-    while (tp < t.size()) {
-      auto e = t.find('/', tp);
-      if (e == std::string::npos) e = t.size();
-      std::string c = t.substr(tp, e - tp);
-      tp = e + 1;
-      if (c == "..") {
-        if (depth == 0)
-          return BERTH_ERR(EINVAL,
-                           "mounts[%zu].destination: \"%s\" passes through the symlink \"%s\" -> "
-                           "\"%s\", which points outside the rootfs",
-                           op.index, op.destination.c_str(), comp.c_str(), target);
-        --depth;
-      } else if (!c.empty() && c != ".") {
-        ++depth;
-      }
-    }
-    rest = t + "/" + rest.substr(std::min(pos, rest.size()));
-    pos = 0;
-  }
+Result<void> check_destination_links(int rootfs_fd, const MountOp& op) {
+  auto r = check_no_escaping_links(rootfs_fd, op.destination);
+  if (!r)
+    return BERTH_ERR(r.error().code(), "mounts[%zu].destination: \"%s\" passes through the symlink %s",
+                     op.index, op.destination.c_str(), r.error().what());
   return {};
 }
 
@@ -267,9 +215,11 @@ Result<Plan> build_plan(const oci::Spec& spec, const std::string& bundle_dir, bo
   plan.readonly = spec.root->readonly.value_or(false);
   plan.console = spec.process && spec.process->terminal.value_or(false);
 
+  UniqueFd rootfs_fd(::open(plan.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!rootfs_fd) return BERTH_SYS("root.path: open %s", plan.rootfs.c_str());
   for (std::size_t i = 0; i < spec.mounts.size(); ++i) {
     BERTH_TRY_ASSIGN(MountOp op, build_mount(spec.mounts[i], i, bundle));
-    BERTH_TRY(check_destination_links(plan.rootfs, op));
+    BERTH_TRY(check_destination_links(rootfs_fd.get(), op));
     if (op.destination == "/dev") {
       plan.dev_mounted = true;
       // Devices are created after every mount, so a later non-bind /dev turns it back on.
