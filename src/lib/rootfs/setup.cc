@@ -151,20 +151,4 @@ Result<void> protect(const Plan& plan) {
   return {};
 }
 
-Result<void> mount_console(int pty_fd) {
-  UniqueFd root(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
-  if (!root) return BERTH_SYS("open /");
-  auto dst = open_in_root(root.get(), "/dev/console", O_PATH | O_NOFOLLOW);
-  if (!dst && dst.error().code() == ENOENT)
-    dst = create_file_in_root(root.get(), "/dev/console", 0600);
-  if (!dst) return fail(dst.error().wrap("/dev/console"));
-  struct stat st;
-  if (::fstat(dst->get(), &st) < 0) return BERTH_SYS("stat /dev/console");
-  if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode))
-    return BERTH_ERR(EINVAL, "/dev/console: not a file or character device");
-  if (auto r = bind_fd_onto(pty_fd, dst->get()); !r)
-    return fail(r.error().wrap("bind pty onto /dev/console"));
-  return {};
-}
-
 }  // namespace berth::rootfs

@@ -5,8 +5,12 @@
 //   rootfs::prepare   mounts, devices, /dev links (host paths still visible: bind
 //                     sources, host device nodes for the EPERM fallback)
 //   createContainer hooks (they see the prepared rootfs, before pivot_root)
-//   rootfs::finalize  pivot_root, readonlyPaths, maskedPaths, read-only root, propagation
-//   console: bind the pty slave onto /dev/console (the placeholder prepare() created)
+//   rootfs::pivot     pivot_root (or MS_MOVE + chroot with --no-pivot)
+//   sysctl            (attrs; needs /proc/sys writable)
+//   rootfs::protect   readonlyPaths, maskedPaths, read-only root, propagation
+//   console           console::open_pty_in_container binds the pty slave onto the
+//                     /dev/console placeholder prepare() created
+// finalize() is pivot() + protect() for callers with nothing to do in between.
 // prepare() and finalize() share no state besides the Plan: finalize re-opens
 // plan.rootfs (which prepare() turned into a mount point), so nothing has to be kept.
 #pragma once
@@ -33,10 +37,6 @@ Result<void> pivot(const Plan& plan);
 Result<void> protect(const Plan& plan);
 Result<void> finalize(const Plan& plan);
 
-/// For the console step, after finalize(): bind-mounts the pty slave `pty_fd` onto the
-/// container's /dev/console (created when missing), resolved inside "/" and refused when
-/// it is anything but a regular file or a character device (e.g. a symlink).
-Result<void> mount_console(int pty_fd);
 
 namespace testing {
 /// Forces classic mount(2) instead of open_tree/move_mount/mount_setattr (tests only).

@@ -1,4 +1,5 @@
 // prepare()/finalize() in a forked child with its own mount namespace (root only).
+#include "console/pty.h"
 #include "rootfs/setup.h"
 
 #include <dirent.h>
@@ -460,14 +461,15 @@ TEST_P(FullSetupTest, PrepareAndFinalize) {
           CHECK_OR_RETURN(write_errno("/sys/fs/cgroup/x", O_WRONLY | O_CREAT) == EROFS,
                           "cgroup tmpfs writable");
         }
-        // The console step: a pty bound onto the /dev/console placeholder.
-        int master = ::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-        CHECK_OR_RETURN(master >= 0 && ::grantpt(master) == 0 && ::unlockpt(master) == 0, "pty");
-        int slave = ::open(::ptsname(master), O_RDWR | O_NOCTTY | O_CLOEXEC);
-        CHECK_OR_RETURN(slave >= 0, "open pty slave");
-        if (auto res = mount_console(slave); !res) return "mount_console: " + err_str(res.error());
+        // The console step as init runs it: a pty from the container's devpts, bound onto
+        // the /dev/console placeholder that prepare() made.
+        auto master = console::open_pty_in_container(std::nullopt);
+        if (!master) return "open_pty_in_container: " + err_str(master.error());
+        // Kept open until the child exits: closing the master would SIGHUP this session
+        // leader before it reports.
+        (void)master->release();
         struct stat pty_st;
-        CHECK_OR_RETURN(::fstat(slave, &pty_st) == 0 && ::stat("/dev/console", &st) == 0 &&
+        CHECK_OR_RETURN(::fstat(0, &pty_st) == 0 && ::stat("/dev/console", &st) == 0 &&
                             st.st_rdev == pty_st.st_rdev,
                         "/dev/console is not the pty");
         // rootfsPropagation=rprivate: "/" has no peer group and no master.
