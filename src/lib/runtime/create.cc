@@ -107,14 +107,14 @@ Result<Created> create_container(const Global& g, const CreateOptions& o, proces
 
   // From here on every failure must remove what we made: the state dir, and the child
   // (spawn_init kills it on its own errors).
-  Created c;
+  Created c{std::move(store), {}, {}, false, {}};
   auto cleanup = [&](Error e) -> Result<Created> {
     process::kill_and_reap(c.init);
-    (void)store.remove(o.id);
+    (void)c.store.remove(o.id);
     return fail(std::move(e));
   };
 
-  BERTH_TRY_ASSIGN(UniqueFd dir, store.open_dir(o.id));
+  BERTH_TRY_ASSIGN(UniqueFd dir, c.store.open_dir(o.id));
   // A private copy of the config: later commands (poststop hooks at delete) must not
   // depend on the bundle still being there, or unchanged.
   rec.config_path = g.root + "/" + o.id + "/config.json";
@@ -162,7 +162,7 @@ Result<Created> create_container(const Global& g, const CreateOptions& o, proces
     rec.namespace_paths.emplace_back(
         n.type, n.path.value_or("/proc/" + std::to_string(c.init.pid) + "/ns/" +
                                 ns::proc_name(ns::flag_of(n.type))));
-  if (auto r = store.save(rec); !r) return cleanup(r.error());
+  if (auto r = c.store.save(rec); !r) return cleanup(r.error());
   if (!o.pid_file.empty()) {
     // runc writes the pid file atomically too: containerd reads it as soon as create exits.
     std::string path = o.pid_file;

@@ -8,10 +8,12 @@
 #include "process/spawn.h"
 #include "runtime/runtime.h"
 #include "state/record.h"
+#include "state/store.h"
 
 namespace berth::runtime {
 
 struct Created {
+  state::Store store;  // the store the container was created in, for the caller's updates
   process::Spawned init;
   state::Record rec;
   bool plan_terminal = false;

@@ -54,7 +54,7 @@ Result<int> run(const Global& g, const RunOptions& o) {
   if (foreground) prctl(PR_SET_CHILD_SUBREAPER, 1);
   BlockedSignals sigs;
   BERTH_TRY_ASSIGN(Created c, create_container(g, o, process::StartMode::kSocket, foreground));
-  BERTH_TRY_ASSIGN(state::Store store, state::Store::open(g.root));
+  state::Store& store = c.store;
 
   auto abort_run = [&](Error e) -> Result<int> {
     process::kill_and_reap(c.init);
