@@ -92,8 +92,6 @@ bool init(const std::string& path, Format format, bool debug) {
   return true;
 }
 
-int fd() { return sink().file ? sink().file.get() : STDERR_FILENO; }
-
 void write(Level level, const char* fmt, ...) {
   auto& s = sink();
   if (level == Level::kDebug && !s.debug) return;

@@ -15,8 +15,6 @@ enum class Format { kText, kJson };
 /// Configures the sink from the global flags. path empty: stderr only.
 /// Returns false (and prints why) when the log file cannot be opened.
 bool init(const std::string& path, Format format, bool debug);
-/// The current log fd (stderr when no --log), for handing to child processes.
-int fd();
 
 [[gnu::format(printf, 2, 3)]] void write(Level level, const char* fmt, ...);
 

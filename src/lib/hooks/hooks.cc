@@ -15,6 +15,7 @@
 #include <string>
 
 #include "base/log.h"
+#include "base/signals.h"
 #include "base/syscalls.h"
 #include "base/unique_fd.h"
 
@@ -123,11 +124,6 @@ int above_stdio(int fd) { return fd >= 3 ? fd : ::fcntl(fd, F_DUPFD_CLOEXEC, 3);
   int e = errno;
   if (::write(err_w, &e, sizeof e) < 0) _exit(127);
   _exit(127);
-}
-
-const char* signal_name(int sig) {
-  const char* n = ::sigabbrev_np(sig);
-  return n != nullptr ? n : "?";
 }
 
 Result<void> run_hook_impl(const oci::Hook& hook, std::string_view state_json) {
@@ -240,7 +236,7 @@ Result<void> run_hook_impl(const oci::Hook& hook, std::string_view state_json) {
     return BERTH_ERR(0, "%s exited with status %d%s%.*s", hook.path.c_str(), si.si_status, sep,
                      static_cast<int>(out.size()), out.data());
   }
-  return BERTH_ERR(0, "%s killed by signal %d (SIG%s)%s%.*s", hook.path.c_str(), si.si_status,
+  return BERTH_ERR(0, "%s killed by signal %d (%s)%s%.*s", hook.path.c_str(), si.si_status,
                    signal_name(si.si_status), sep, static_cast<int>(out.size()), out.data());
 }
 
