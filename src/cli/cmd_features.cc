@@ -57,7 +57,8 @@ int cmd_features(Context&, const Flags&) {
   // user namespaces are not implemented yet, so they are not listed.
   l.namespaces = std::vector<std::string>{"cgroup", "ipc", "mount", "network", "pid", "time", "uts"};
   l.capabilities = oci::known_capabilities();
-  l.cgroup = oci::CgroupFeatures{false, false, false, false, false};
+  // cgroupfs drivers for v1, v2 and hybrid hosts; no systemd driver.
+  l.cgroup = oci::CgroupFeatures{true, true, false, false, true};
   oci::SeccompFeatures sc;
   sc.enabled = false;
   l.seccomp = sc;

@@ -40,5 +40,10 @@ int cmd_start(Context&, const Flags&);
 int cmd_run(Context&, const Flags&);
 int cmd_kill(Context&, const Flags&);
 int cmd_delete(Context&, const Flags&);
+int cmd_pause(Context&, const Flags&);
+int cmd_resume(Context&, const Flags&);
+int cmd_ps(Context&, const Flags&);
+int cmd_events(Context&, const Flags&);
+int cmd_update(Context&, const Flags&);
 
 }  // namespace berth::cli

@@ -21,6 +21,7 @@ const std::vector<FlagSpec>& global_flags() {
       {"systemd-cgroup", "", false, "enable systemd cgroup support"},
       {"rootless", "", true, "ignore cgroup permission errors ('true', 'false', or 'auto')"},
       {"criu", "", true, "path to the criu binary (accepted for compatibility)"},
+      {"cgroup-manager", "", true, "cgroup manager: 'cgroupfs' (default) or 'disabled'"},
       {"help", "h", false, "show help"},
       {"version", "v", false, "print the version"},
   };
@@ -109,6 +110,7 @@ int main(int argc, char** argv) {
     ctx.global.root = g->value("root", "/run/berth");
     ctx.global.systemd_cgroup = g->boolean("systemd-cgroup");
     ctx.global.debug = g->boolean("debug");
+    ctx.global.cgroup_manager = g->value("cgroup-manager", "cgroupfs");
     ctx.args = f->positionals;
     return c.fn(ctx, *f);
   }

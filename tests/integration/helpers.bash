@@ -33,7 +33,7 @@ export RUNTIME PROBE RECVTTY
 
 # Applets linked into every rootfs.
 APPLETS="sh true false sleep cat ls echo id mount umount ps hostname test stat readlink mkdir
-touch env wc grep head ip ln rm printf kill cut tr sed uname dd"
+touch env wc grep head ip ln rm printf kill cut tr sed uname dd mknod"
 
 is_berth() {
 	if [ -z "${_IS_BERTH:-}" ]; then
@@ -301,6 +301,7 @@ setup() {
 	TEST_ROOT=$TEST_DIR/state
 	mkdir -p "$TEST_ROOT"
 	HOST_ETC_MOUNTS=$(grep -c ' /etc' /proc/self/mountinfo || true)
+	HOST_CGROUPS=$(cgroup_snapshot)
 	make_bundle "$TEST_DIR/bundle"
 	CLEANUP_CMDS=()
 }
@@ -308,6 +309,16 @@ setup() {
 # Register a shell command to run at teardown (before the checks).
 on_teardown() {
 	CLEANUP_CMDS+=("$1")
+}
+
+# The container cgroups present right now (two levels deep, where runtimes put them), to
+# prove a test leaves none behind.
+cgroup_snapshot() {
+	local h=/sys/fs/cgroup/pids
+	[ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ] && h=/sys/fs/cgroup
+	# berth's parent cgroup (/berth) is shared by all its containers and stays, as runc's
+	# parents do; only the containers' own directories must go.
+	find "$h" -mindepth 1 -maxdepth 2 -type d 2>/dev/null | grep -vx "$h/berth" | sort
 }
 
 teardown() {
@@ -325,6 +336,13 @@ teardown() {
 		wait_for 5 test -z "$(ls -A "$TEST_ROOT" 2>/dev/null)" 2>/dev/null || true
 	fi
 	if ! assert_no_state; then rc=1; fi
+	local cg_now
+	cg_now=$(cgroup_snapshot)
+	if [ "$cg_now" != "$HOST_CGROUPS" ]; then
+		echo "cgroups left behind:" >&2
+		comm -13 <(echo "$HOST_CGROUPS") <(echo "$cg_now") >&2
+		rc=1
+	fi
 	if ! assert_no_mounts; then
 		rc=1
 		mounts_under "$TEST_DIR" | sort -r | while read -r m; do umount -l "$m" || true; done

@@ -71,6 +71,8 @@ Result<Plan> build_plan(const oci::Spec& spec) {
         plan.join.push_back(Join{kind.flag, kind.type, *n.path, std::move(fd)});
       } else if (kind.flag == CLONE_NEWTIME) {
         plan.new_time = true;
+      } else if (kind.flag == CLONE_NEWCGROUP) {
+        plan.new_cgroup = true;
       } else {
         plan.clone_flags |= static_cast<unsigned long long>(kind.flag);
       }

@@ -24,6 +24,9 @@ struct Plan {
   /// is created in the child by unshare() so offsets can be written before anyone enters it.
   unsigned long long clone_flags = 0;
   bool new_time = false;
+  /// A new cgroup namespace is unshared by the child once the parent has placed it in its
+  /// cgroup (v1 hierarchies are joined after clone), so its root is the container's cgroup.
+  bool new_cgroup = false;
   std::string time_offsets;  // "monotonic 86400 0\nboottime 86400 0\n" for timens_offsets
   /// Namespaces to join, in the order the child must setns() them.
   std::vector<Join> join;

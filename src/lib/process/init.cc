@@ -6,6 +6,7 @@
 #include "process/init.h"
 
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -93,6 +94,14 @@ Result<void> handshake(Ctx& c) {
   if (f.code > 0) {
     BERTH_TRY_ASSIGN(c.state_json, sync::recv_blob(c.a.sock, static_cast<std::size_t>(f.code)));
   }
+  return {};
+}
+
+// After the handshake the parent has put us in our cgroup on every hierarchy; a cgroup
+// namespace made now is rooted there (config-linux.md "cgroup namespace").
+Result<void> cgroup_namespace(Ctx& c) {
+  if (c.p.ns.new_cgroup && ::unshare(CLONE_NEWCGROUP) < 0)
+    return BERTH_SYS("linux.namespaces: unshare cgroup namespace");
   return {};
 }
 
@@ -266,6 +275,7 @@ constexpr NamedStep kSteps[] = {
     {"join namespaces", join_namespaces},
     {"time namespace", time_namespace},
     {"handshake", handshake},
+    {"cgroup namespace", cgroup_namespace},
     {"session keyring", session_keyring},
     {"hostname", uts},
     {"loopback", loopback},

@@ -48,7 +48,8 @@ void kill_and_reap(Spawned& s) {
 }
 
 Result<Spawned> spawn_init(const config::InitPlan& plan, const std::string& id, int fifo_fd,
-                           StartMode mode, int extra_fds, const SpawnHooks& hooks) {
+                           StartMode mode, int extra_fds, int cgroup_fd,
+                           const SpawnHooks& hooks) {
   UniqueFd psock, csock;
   BERTH_TRY(sync::make_pair(psock, csock));
 
@@ -61,6 +62,10 @@ Result<Spawned> spawn_init(const config::InitPlan& plan, const std::string& id, 
     ca.flags = plan.ns.clone_flags | CLONE_PIDFD;
     ca.pidfd = reinterpret_cast<uint64_t>(&pidfd);
     ca.exit_signal = SIGCHLD;
+    if (cgroup_fd >= 0) {
+      ca.flags |= CLONE_INTO_CGROUP;
+      ca.cgroup = static_cast<uint64_t>(cgroup_fd);
+    }
     pid_t pid = sys::clone3(&ca);
     if (pid < 0) return BERTH_SYS("clone3");
     if (pid == 0) {

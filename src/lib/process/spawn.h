@@ -28,8 +28,10 @@ struct SpawnHooks {
 
 /// Clones the init child and runs the protocol up to kReady. On any error the child is
 /// killed and reaped before returning, so a failed create leaves no process behind.
+/// cgroup_fd >= 0: the child starts inside that cgroup v2 directory (CLONE_INTO_CGROUP,
+/// Linux 5.7), so not even its first instruction runs outside the limits.
 Result<Spawned> spawn_init(const config::InitPlan& plan, const std::string& id, int fifo_fd,
-                           StartMode mode, int extra_fds, const SpawnHooks& hooks);
+                           StartMode mode, int extra_fds, int cgroup_fd, const SpawnHooks& hooks);
 
 /// Releases a kSocket-mode init into execve().
 Result<void> release(Spawned& s);

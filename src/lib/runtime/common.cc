@@ -55,6 +55,31 @@ bool wait_gone(const state::Record& r, int timeout_ms) {
   return false;
 }
 
+Result<cgroups::Mode> cgroup_mode(const Global& g) {
+  if (g.systemd_cgroup)
+    return BERTH_ERR(ENOTSUP, "--systemd-cgroup: berth drives cgroupfs directly; systemd is not supported");
+  if (g.cgroup_manager == "disabled") return cgroups::Mode::kDisabled;
+  if (g.cgroup_manager == "cgroupfs" || g.cgroup_manager.empty()) return cgroups::detect_mode();
+  return BERTH_ERR(EINVAL, "--cgroup-manager: unknown manager \"%s\" (cgroupfs or disabled)",
+                   g.cgroup_manager.c_str());
+}
+
+cgroups::Manager manager_for(const state::Record& r) {
+  if (r.cgroup_path.empty()) return cgroups::Manager(cgroups::Mode::kDisabled, "");
+  return cgroups::Manager(cgroups::detect_mode(), r.cgroup_path);
+}
+
+Result<void> destroy(state::Store& store, const state::Record& r, bool poststop) {
+  // Without a pid namespace, processes can outlive init; the cgroup knows them all.
+  cgroups::Manager cg = manager_for(r);
+  if (cg.mode() != cgroups::Mode::kDisabled) {
+    if (auto left = cg.pids(); left && !left->empty()) (void)cg.signal_all(SIGKILL);
+    BERTH_TRY(cg.destroy());
+  }
+  if (poststop) run_poststop(r);
+  return store.remove(r.id);
+}
+
 Result<void> run_poststart(const state::Record& r, const std::vector<oci::Hook>& hooks) {
   if (hooks.empty()) return {};
   // runtime.md step 9: a failing poststart hook is an error and the container is stopped.

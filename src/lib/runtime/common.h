@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "base/error.h"
+#include "cgroups/manager.h"
+#include "runtime/runtime.h"
 #include "state/record.h"
 #include "state/store.h"
 
@@ -28,8 +30,18 @@ Result<void> signal_init(const state::Record& r, int sig);
 /// Waits up to timeout_ms for init to be gone. Returns false on timeout.
 bool wait_gone(const state::Record& r, int timeout_ms);
 
+/// The cgroup layout for new containers, from the global flags.
+Result<cgroups::Mode> cgroup_mode(const Global& g);
+/// The cgroup of an existing container (disabled when it was created without one).
+cgroups::Manager manager_for(const state::Record& r);
+
 /// Runs poststart hooks; on failure kills init and returns the error (runtime.md step 9).
 Result<void> run_poststart(const state::Record& r, const std::vector<oci::Hook>& hooks);
+/// Removes what a container owns once its init is gone: leftover processes and the
+/// cgroup, then poststop hooks (config.md: after the container is deleted, before delete
+/// returns), then the state directory. Shared by `delete` and by `run` when it exits.
+Result<void> destroy(state::Store& store, const state::Record& r, bool poststop = true);
+
 /// Runs the spec's poststop hooks (config.md: failures are logged, delete continues).
 void run_poststop(const state::Record& r);
 

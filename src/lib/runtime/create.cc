@@ -10,6 +10,7 @@
 
 #include "base/file.h"
 #include "base/log.h"
+#include "cgroups/manager.h"
 #include "console/console.h"
 #include "hooks/hooks.h"
 #include "netlink/netlink.h"
@@ -92,6 +93,10 @@ Result<Created> create_container(const Global& g, const CreateOptions& o, proces
   if (!plan.terminal && !o.console_socket.empty())
     return BERTH_ERR(EINVAL, "cannot use console socket if berth will not detach or allocate tty");
 
+  BERTH_TRY_ASSIGN(cgroups::Mode cg_mode, cgroup_mode(g));
+  BERTH_TRY_ASSIGN(std::string cg_path,
+                   cgroups::resolve_path(plan.spec.linux->cgroups_path, o.id, cg_mode));
+
   BERTH_TRY_ASSIGN(state::Store store, state::Store::open(g.root));
   state::Record rec;
   rec.id = o.id;
@@ -103,16 +108,24 @@ Result<Created> create_container(const Global& g, const CreateOptions& o, proces
   rec.annotations = plan.spec.annotations;
   rec.console_socket = o.console_socket;
   rec.status = "creating";
+  rec.cgroup_path = cg_path;
   BERTH_TRY(store.create(rec));
 
-  // From here on every failure must remove what we made: the state dir, and the child
-  // (spawn_init kills it on its own errors).
+  // From here on every failure must remove what we made: the state dir, the cgroup and
+  // the child (spawn_init kills it on its own errors).
   Created c{std::move(store), {}, {}, false, {}};
+  cgroups::Manager cg(cg_mode, cg_path);
   auto cleanup = [&](Error e) -> Result<Created> {
     process::kill_and_reap(c.init);
+    (void)cg.destroy();
     (void)c.store.remove(o.id);
     return fail(std::move(e));
   };
+  // The cgroup exists, with its limits, before the container's first instruction.
+  if (auto r = cg.create(plan.spec.linux->resources); !r) {
+    (void)c.store.remove(o.id);
+    return fail(r.error());
+  }
 
   BERTH_TRY_ASSIGN(UniqueFd dir, c.store.open_dir(o.id));
   // A private copy of the config: later commands (poststop hooks at delete) must not
@@ -131,6 +144,8 @@ Result<Created> create_container(const Global& g, const CreateOptions& o, proces
 
   process::SpawnHooks hooks;
   hooks.on_namespaces = [&](pid_t pid) -> Result<std::string> {
+    // v1 hierarchies have no CLONE_INTO_CGROUP: join them before the child goes on.
+    BERTH_TRY(cg.add_pid(pid));
     BERTH_TRY(move_net_devices(plan, pid));
     state::Record r = rec;
     r.pid = pid;
@@ -145,7 +160,8 @@ Result<Created> create_container(const Global& g, const CreateOptions& o, proces
     r.pid = pid_in_container(pid);
     return state_json(r, "creating");
   };
-  auto spawned = process::spawn_init(plan, o.id, fifo.get(), mode, extra, hooks);
+  auto spawned = process::spawn_init(plan, o.id, fifo.get(), mode, extra, cg.clone_into_fd(),
+                                     hooks);
   if (!spawned) return cleanup(spawned.error());
   c.init = std::move(*spawned);
 

@@ -75,6 +75,8 @@ Result<void> kill(const Global& g, const std::string& id, int sig, bool all) {
   BERTH_TRY_ASSIGN(Loaded l, load(store, id));
   if (l.status == "stopped") return BERTH_ERR(ESRCH, "container not running");
   if (all) {
+    if (cgroups::Manager cg = manager_for(l.rec); cg.mode() != cgroups::Mode::kDisabled)
+      return cg.signal_all(sig);
     bool own_pidns = false;
     for (const auto& [type, path] : l.rec.namespace_paths)
       if (type == "pid") own_pidns = true;
@@ -114,8 +116,7 @@ Result<void> remove(const Global& g, const std::string& id, bool force) {
     if (!wait_gone(l->rec, 10000))
       return BERTH_ERR(EBUSY, "container %s: init did not exit after SIGKILL", id.c_str());
   }
-  run_poststop(l->rec);
-  return store.remove(id);
+  return destroy(store, l->rec);
 }
 
 Result<std::string> state(const Global& g, const std::string& id) {

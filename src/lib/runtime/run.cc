@@ -58,7 +58,7 @@ Result<int> run(const Global& g, const RunOptions& o) {
 
   auto abort_run = [&](Error e) -> Result<int> {
     process::kill_and_reap(c.init);
-    (void)store.remove(o.id);
+    (void)destroy(store, c.rec, false);
     return fail(std::move(e));
   };
   c.rec.status = "running";
@@ -66,8 +66,7 @@ Result<int> run(const Global& g, const RunOptions& o) {
   if (auto r = process::release(c.init); !r) return abort_run(r.error());
   if (auto r = run_poststart(c.rec, c.poststart); !r) {
     process::kill_and_reap(c.init);
-    run_poststop(c.rec);
-    (void)store.remove(o.id);
+    (void)destroy(store, c.rec);
     return fail(r.error());
   }
 
@@ -115,10 +114,8 @@ Result<int> run(const Global& g, const RunOptions& o) {
   }
   if (relay) (void)relay->drain();
   c.init.pid = -1;
-  if (!o.keep) {
-    run_poststop(c.rec);
-    (void)store.remove(o.id);
-  }
+  if (!o.keep)
+    if (auto r = destroy(store, c.rec); !r) BERTH_WARN("%s", r.error().what());
   return exit_code(status);
 }
 

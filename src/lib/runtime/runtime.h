@@ -3,6 +3,7 @@
 // match on it ("container does not exist", "container not running", ...).
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@ struct Global {
   std::string root = "/run/berth";
   bool systemd_cgroup = false;
   bool debug = false;
+  std::string cgroup_manager = "cgroupfs";  // crun's --cgroup-manager: cgroupfs | disabled
 };
 
 struct CreateOptions {
@@ -39,6 +41,18 @@ Result<void> kill(const Global& g, const std::string& id, int sig, bool all);
 Result<void> remove(const Global& g, const std::string& id, bool force);
 /// The OCI state JSON of one container.
 Result<std::string> state(const Global& g, const std::string& id);
+
+Result<void> pause(const Global& g, const std::string& id);
+Result<void> resume(const Global& g, const std::string& id);
+/// Pids of every process in the container's cgroup.
+Result<std::vector<int>> pids(const Global& g, const std::string& id);
+/// One `events --stats` JSON line.
+Result<std::string> stats(const Global& g, const std::string& id);
+/// `events`: stats every interval and OOM notifications, until the container stops.
+Result<void> events(const Global& g, const std::string& id, long long interval_ns);
+/// `update`: merges the patch into the container's resources and applies it.
+Result<void> update(const Global& g, const std::string& id, const std::string& resources_json,
+                    const std::map<std::string, std::string>& flags);
 
 struct ListEntry {
   std::string id, status, bundle, rootfs, created, owner;
