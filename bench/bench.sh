@@ -39,10 +39,12 @@ jq '.ociVersion="1.0.2-dev" | .process.terminal=false | .process.args=["/bin/tru
 mv "$b/c.json" "$b/config.json"
 
 declare -A cmd
-cmd[berth]="$BERTH --root $work/st-berth"
+# berth like crun, without cgroups (the same setting), and berth-cg with its cgroup.
+cmd[berth]="$BERTH --cgroup-manager=disabled --root $work/st-berth"
+cmd[berth-cg]="$BERTH --root $work/st-berthcg"
 cmd[runc]="runc --root $work/st-runc"
 cmd[crun]="crun --cgroup-manager=disabled --root $work/st-crun"
-names=(berth runc crun)
+names=(berth berth-cg runc crun)
 if (( have_floor )); then cmd[floor]="$work/floor --root $work/st-floor"; names+=(floor); fi
 
 now() { date +%s%N; }
