@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
 # The project's test command (README): builds berth, runs the unit tests, the oci-spec
 # tests, the integration suite (as root) and a bounded fuzz run of the config parser.
-# Usage: tests/run-all.sh [--no-fuzz]   (FUZZ_SECONDS=60 by default)
+# Then the VM suite: pure cgroup v2 + AppArmor under QEMU (tests/vm, ~10 minutes).
+# Usage: tests/run-all.sh [--no-fuzz] [--no-vm]   (FUZZ_SECONDS=60 by default)
+# (--no-vm is for quick local runs; CI runs everything.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-fuzz=1
-[[ "${1:-}" == "--no-fuzz" ]] && fuzz=0
+fuzz=1 vm=1
+for a in "$@"; do
+  case $a in
+    --no-fuzz) fuzz=0 ;;
+    --no-vm) vm=0 ;;
+    *) echo "usage: $0 [--no-fuzz] [--no-vm]" >&2; exit 2 ;;
+  esac
+done
 
 build=${BUILD_DIR:-build}
 if [[ ! -f "$build/build.ninja" ]]; then
@@ -24,5 +32,8 @@ if (( fuzz )) && command -v clang++ >/dev/null; then
     ninja -C build-fuzz &&
     mkdir -p build-fuzz/corpus &&
     ./build-fuzz/fuzz_config -max_total_time="$secs" -timeout=10 build-fuzz/corpus fuzz/corpus)
+fi
+if (( vm )); then
+  tests/vm/run.sh --berth "$build/berth" --probe "$build/tests/probe/probe"
 fi
 echo "all tests passed"
