@@ -39,8 +39,7 @@ inline Unexpected<Error> fail(std::string path, std::string message) {
 std::string join_key(const std::string& base, std::string_view key);
 std::string join_index(const std::string& base, size_t index);
 std::string join_map_key(const std::string& base, std::string_view key);
-// Quotes a string for an error message, escaping quotes and control bytes.
-std::string quote(std::string_view s);
+using oci::quote;  // declared in oci/error.h
 // "a string", "an array", ... for "expected X, got Y" messages.
 const char* describe(yajl_val v);
 

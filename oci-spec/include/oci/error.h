@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <utility>
 
 #if __has_include(<expected>)
@@ -20,6 +21,10 @@ struct Error {
   std::string str() const { return path.empty() ? message : path + ": " + message; }
   bool operator==(const Error&) const = default;
 };
+
+// Quotes a string for an error message ("a\"b", control bytes as \xNN), the way every
+// oci-spec message quotes values; exported so users of the library word theirs alike.
+std::string quote(std::string_view s);
 
 }  // namespace oci
 

@@ -24,22 +24,6 @@ uint64_t blkio_weight_to_io_weight(uint64_t w) {
 
 namespace detail {
 
-std::string quote(std::string_view s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c < 0x20 || c == 0x7f) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", c);
-      out += buf;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out + "\"";
-}
 
 std::unexpected<Error> field_error(std::string_view field, const std::string& message) {
   return BERTH_ERR(EINVAL, "%.*s: %s", static_cast<int>(field.size()), field.data(),

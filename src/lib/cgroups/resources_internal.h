@@ -1,6 +1,8 @@
 // Helpers shared by resources_v1.cc and resources_v2.cc (not part of the API).
 #pragma once
 
+#include <oci/error.h>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -15,8 +17,9 @@ namespace berth::cgroups::detail {
 
 inline constexpr std::string_view kBase = "linux.resources";
 
-/// `"<key>"` with quotes and control bytes escaped, for map-key field names.
-std::string quote(std::string_view s);
+/// `"<key>"` with quotes and control bytes escaped, for map-key field names: the same
+/// quoting as oci-spec's messages.
+using oci::quote;
 
 /// EINVAL error "<field>: <message>".
 std::unexpected<Error> field_error(std::string_view field, const std::string& message);
