@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "base/log.h"
+#include "base/unprotect.h"
 #include "berth_config.h"
 #include "cli/commands.h"
 
@@ -32,6 +33,8 @@ void print_version() {
   const struct scmp_version* v = seccomp_version();
   std::printf("berth version %s\ncommit: %s\nspec: %s\nlibseccomp: %u.%u.%u\n", BERTH_VERSION,
               BERTH_COMMIT, BERTH_SPEC_VERSION, v->major, v->minor, v->micro);
+  if (berth::kUnprotectBuild)
+    std::printf("build: TEST-ONLY, protections can be switched off (BERTH_UNPROTECT)\n");
 }
 
 void print_help() {
