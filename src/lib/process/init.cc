@@ -25,6 +25,7 @@
 #include "rootfs/setup.h"
 #include "security/capabilities.h"
 #include "security/identity.h"
+#include "security/lsm.h"
 
 namespace berth::process {
 namespace {
@@ -264,6 +265,10 @@ Result<void> start_container_hooks(Ctx& c) {
   return hooks::run_hooks(c.p.spec.hooks->start_container, "startContainer", js);
 }
 
+// AppArmor profile and SELinux label take effect at execve; written last so the runtime's
+// own steps above run unconfined (a profile need not allow mount, pivot_root, setns...).
+Result<void> exec_labels(Ctx& c) { return security::apply_exec_labels(c.p.lsm); }
+
 struct NamedStep {
   const char* name;
   Step fn;
@@ -295,6 +300,7 @@ constexpr NamedStep kSteps[] = {
     {"ready", ready},
     {"wait for start", wait_start},
     {"startContainer hooks", start_container_hooks},
+    {"exec labels", exec_labels},
 };
 
 }  // namespace
