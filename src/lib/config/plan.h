@@ -17,6 +17,7 @@
 #include "rootfs/plan.h"
 #include "security/capabilities.h"
 #include "security/identity.h"
+#include "security/seccomp.h"
 
 namespace berth::config {
 
@@ -42,6 +43,7 @@ struct InitPlan {
   std::vector<std::string> env;
   std::string cwd;
   bool has_net_devices = false;
+  std::optional<security::SeccompPlan> seccomp;  // compiled linux.seccomp
 };
 
 /// Loads <bundle>/config.json, validates it and builds the plan.
