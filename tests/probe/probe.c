@@ -14,6 +14,7 @@
  *   probe sleep <secs>         sleep, then exit 0
  *   probe signals [secs]       print {"ready":true}, then one line per caught signal;
  *                              exits 0 after SIGTERM or after secs (default 60)
+ *   probe syscall [--trap] [--thread] <name> [arg...]  one raw syscall, see probe_syscall.c
  * Extra trailing arguments of actions are ignored (tests use them as markers).
  */
 #ifndef _GNU_SOURCE
@@ -975,6 +976,10 @@ static const struct section *find_section(const char *name)
     return NULL;
 }
 
+/* Included, not linked, so the probe stays one compiler invocation (helpers.bash builds
+ * it with a bare gcc when run outside meson). */
+#include "probe_syscall.c"
+
 static int usage(void)
 {
     fprintf(stderr, "usage: probe [section...] | probe sysctl <key>... | probe write <path> <text>"
@@ -1004,6 +1009,8 @@ int main(int argc, char **argv)
             }
             return 0;
         }
+        if (strcmp(a, "syscall") == 0)
+            return act_syscall(argc - 2, argv + 2);
         if (strcmp(a, "signals") == 0)
             return act_signals(argc >= 3 ? atoi(argv[2]) : 60);
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {

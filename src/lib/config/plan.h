@@ -18,6 +18,7 @@
 #include "security/capabilities.h"
 #include "security/identity.h"
 #include "security/lsm.h"
+#include "security/seccomp.h"
 
 namespace berth::config {
 
@@ -46,6 +47,7 @@ struct InitPlan {
   std::vector<std::string> env;
   std::string cwd;
   bool has_net_devices = false;
+  std::optional<security::SeccompPlan> seccomp;  // compiled linux.seccomp
 };
 
 /// Loads <bundle>/config.json, validates it and builds the plan.

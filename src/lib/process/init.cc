@@ -27,6 +27,7 @@
 #include "security/capabilities.h"
 #include "security/identity.h"
 #include "security/lsm.h"
+#include "security/seccomp.h"
 
 namespace berth::process {
 namespace {
@@ -231,6 +232,34 @@ Result<void> close_fds(Ctx& c) {
   return {};
 }
 
+// linux.seccomp: the filter the parent compiled. Where it is loaded depends on how:
+//  - with process.noNewPrivileges, seccomp(2) needs no privilege, so it is loaded as late
+//    as possible (after the capability drop and no_new_privs, just before `ready`): the
+//    filter then restricts as few of the runtime's own syscalls as possible, and a notify
+//    fd still reaches the parent before `create` returns;
+//  - without it, loading needs CAP_SYS_ADMIN, so it must precede the identity/capability
+//    step (runc's order too). The profile must then allow what the remaining steps do:
+//    setgroups, setresgid, setresuid, capget/capset, prctl, chdir, stat/newfstatat,
+//    access/faccessat2, close_range/fcntl, sendmsg/recvmsg, openat/write/close (exec.fifo),
+//    fork/wait4 for startContainer hooks, and execve.
+// The notify fd goes to the parent at once (it forwards it to listenerPath): a syscall the
+// profile sends to the agent blocks until the agent has the fd.
+Result<void> load_seccomp(Ctx& c) {
+  BERTH_TRY_ASSIGN(UniqueFd nfd, security::load_seccomp(*c.p.seccomp));
+  if (!nfd) return {};
+  return sync::send(c.a.sock, sync::Msg::kSeccomp, "", nfd.get());
+}
+
+Result<void> seccomp_privileged(Ctx& c) {
+  if (!c.p.seccomp || c.p.no_new_privs) return {};
+  return load_seccomp(c);
+}
+
+Result<void> seccomp_unprivileged(Ctx& c) {
+  if (!c.p.seccomp || !c.p.no_new_privs) return {};
+  return load_seccomp(c);
+}
+
 Result<void> ready(Ctx& c) {
   // From here the parent may exit on purpose (`create`), which must not kill us.
   prctl(PR_SET_PDEATHSIG, 0);
@@ -295,11 +324,13 @@ constexpr NamedStep kSteps[] = {
     {"console", console},
     {"process attributes", process_attrs},
     {"environment", environment},
+    {"seccomp (without noNewPrivileges)", seccomp_privileged},
     {"identity", identity},
     {"cwd", workdir},
     {"resolve executable", resolve_exec},
     {"no_new_privs", no_new_privs},
     {"close fds", close_fds},
+    {"seccomp (with noNewPrivileges)", seccomp_unprivileged},
     {"ready", ready},
     {"wait for start", wait_start},
     {"startContainer hooks", start_container_hooks},
