@@ -1,6 +1,9 @@
 // The linux.seccomp compiler (parent side) and, in forked children, what the compiled
 // program does once loaded.
+#include "security/seccomp.h"
+
 #include <errno.h>
+#include <gtest/gtest.h>
 #include <linux/seccomp.h>
 #include <signal.h>
 #include <sys/ioctl.h>
@@ -12,10 +15,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include <gtest/gtest.h>
-
 #include "../common/child.h"
-#include "security/seccomp.h"
 
 namespace berth::security {
 namespace {
@@ -101,11 +101,13 @@ TEST(SeccompCompile, ProducesAProgram) {
 }
 
 TEST(SeccompRun, ErrnoDefaultsToEpermAndUsesErrnoRet) {
-  SeccompPlan p = compiled(allow_but({rule({"getppid"}, "SCMP_ACT_ERRNO"),
-                                      rule({"umask"}, "SCMP_ACT_ERRNO", 42)}));
-  EXPECT_EQ(in_child(p, [] { return call(SYS_getppid) + " " + call(SYS_umask, 022) + " " +
-                                    call(SYS_getpid); }),
-            "-1/1 -1/42 0/0");
+  SeccompPlan p = compiled(
+      allow_but({rule({"getppid"}, "SCMP_ACT_ERRNO"), rule({"umask"}, "SCMP_ACT_ERRNO", 42)}));
+  EXPECT_EQ(
+      in_child(
+          p,
+          [] { return call(SYS_getppid) + " " + call(SYS_umask, 022) + " " + call(SYS_getpid); }),
+      "-1/1 -1/42 0/0");
 }
 
 TEST(SeccompRun, DefaultActionAndDefaultErrnoRet) {
@@ -141,8 +143,8 @@ TEST(SeccompRun, TrapDeliversSigsys) {
 }
 
 TEST(SeccompRun, LogAllowsAndTraceWithoutTracerIsEnosys) {
-  SeccompPlan p = compiled(allow_but({rule({"getppid"}, "SCMP_ACT_LOG"),
-                                      rule({"umask"}, "SCMP_ACT_TRACE", 7)}));
+  SeccompPlan p = compiled(
+      allow_but({rule({"getppid"}, "SCMP_ACT_LOG"), rule({"umask"}, "SCMP_ACT_TRACE", 7)}));
   EXPECT_EQ(in_child(p, [] { return call(SYS_getppid) + " " + call(SYS_umask, 022); }),
             "0/0 -1/38");
 }
@@ -169,11 +171,10 @@ TEST(SeccompRun, EachOperator) {
                {"SCMP_CMP_EQ", 5, 4}, {"SCMP_CMP_GE", 5, 4}, {"SCMP_CMP_GT", 6, 5}};
   for (const auto& c : cases) {
     // getpriority(PRIO_PROCESS, who): who is compared with 5.
-    SeccompPlan p = compiled(
-        allow_but({rule({"getpriority"}, "SCMP_ACT_ERRNO", 77, {arg(1, c.op, 5)})}));
-    std::string out = in_child(p, [&] {
-      return call(SYS_getpriority, 0, c.yes) + " " + call(SYS_getpriority, 0, c.no);
-    });
+    SeccompPlan p =
+        compiled(allow_but({rule({"getpriority"}, "SCMP_ACT_ERRNO", 77, {arg(1, c.op, 5)})}));
+    std::string out = in_child(
+        p, [&] { return call(SYS_getpriority, 0, c.yes) + " " + call(SYS_getpriority, 0, c.no); });
     EXPECT_EQ(out.substr(0, 5), "-1/77") << c.op << ": " << out;
     EXPECT_EQ(out.find("/77", 5), std::string::npos) << c.op << ": " << out;
   }
@@ -203,8 +204,9 @@ TEST(SeccompRun, ArgsOnDifferentIndicesAreAnded) {
 
 TEST(SeccompRun, ArgsOnTheSameIndexAreOred) {
   // libseccomp refuses both in one rule; runc's split makes it "10 or 20".
-  SeccompPlan p = compiled(allow_but({rule(
-      {"getpriority"}, "SCMP_ACT_ERRNO", 77, {arg(1, "SCMP_CMP_EQ", 10), arg(1, "SCMP_CMP_EQ", 20)})}));
+  SeccompPlan p =
+      compiled(allow_but({rule({"getpriority"}, "SCMP_ACT_ERRNO", 77,
+                               {arg(1, "SCMP_CMP_EQ", 10), arg(1, "SCMP_CMP_EQ", 20)})}));
   std::string out = in_child(p, [] {
     return call(SYS_getpriority, 0, 10) + " " + call(SYS_getpriority, 0, 20) + " " +
            call(SYS_getpriority, 0, 30);
@@ -223,9 +225,9 @@ TEST(SeccompCompile, RuleWithTheDefaultActionIsIgnored) {
 }
 
 TEST(SeccompCompile, ErrorsNameTheField) {
-  EXPECT_EQ(compile_error(allow_but({rule({"getpid"}, "SCMP_ACT_ERRNO"),
-                                     rule({"getpid"}, "SCMP_ACT_ERRNO"),
-                                     rule({"getpid"}, "SCMP_ACT_ERRNO", {}, {arg(0, "X", 1)})})),
+  EXPECT_EQ(compile_error(
+                allow_but({rule({"getpid"}, "SCMP_ACT_ERRNO"), rule({"getpid"}, "SCMP_ACT_ERRNO"),
+                           rule({"getpid"}, "SCMP_ACT_ERRNO", {}, {arg(0, "X", 1)})})),
             "linux.seccomp.syscalls[2].args[0].op: unknown operator \"X\"");
   EXPECT_EQ(compile_error(allow_but({rule({"getpid"}, "SCMP_ACT_BOGUS")})),
             "linux.seccomp.syscalls[0].action: unknown action \"SCMP_ACT_BOGUS\"");
@@ -233,7 +235,8 @@ TEST(SeccompCompile, ErrorsNameTheField) {
             "linux.seccomp.syscalls[0].errnoRet: not supported with action \"SCMP_ACT_ALLOW\"");
   EXPECT_EQ(compile_error(allow_but({rule({"getpid"}, "SCMP_ACT_ERRNO", 70000)})),
             "linux.seccomp.syscalls[0].errnoRet: 70000 is out of range (0-65535)");
-  EXPECT_EQ(compile_error(allow_but({rule({"getpid"}, "SCMP_ACT_ERRNO", {}, {arg(6, "SCMP_CMP_EQ", 1)})})),
+  EXPECT_EQ(compile_error(
+                allow_but({rule({"getpid"}, "SCMP_ACT_ERRNO", {}, {arg(6, "SCMP_CMP_EQ", 1)})})),
             "linux.seccomp.syscalls[0].args[0].index: 6 is not 0-5");
   EXPECT_EQ(compile_error(allow_but({rule({}, "SCMP_ACT_ERRNO")})),
             "linux.seccomp.syscalls[0].names: must contain at least one entry");
@@ -244,7 +247,10 @@ TEST(SeccompCompile, ErrorsNameTheField) {
             "linux.seccomp.defaultErrnoRet: not supported with action \"SCMP_ACT_KILL\"");
   s = allow_but({});
   s.architectures = {"SCMP_ARCH_X86", "SCMP_ARCH_NOPE"};
-  EXPECT_EQ(compile_error(s).rfind("linux.seccomp.architectures[1]: architecture \"SCMP_ARCH_NOPE\" is not supported", 0), 0u)
+  EXPECT_EQ(
+      compile_error(s).rfind(
+          "linux.seccomp.architectures[1]: architecture \"SCMP_ARCH_NOPE\" is not supported", 0),
+      0u)
       << compile_error(s);
   s = allow_but({});
   s.flags = {"SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_X"};
@@ -253,7 +259,8 @@ TEST(SeccompCompile, ErrorsNameTheField) {
   EXPECT_EQ(compile_error(s), "linux.seccomp.listenerPath: required when SCMP_ACT_NOTIFY is used");
   s = allow_but({});
   s.listener_metadata = "m";
-  EXPECT_EQ(compile_error(s), "linux.seccomp.listenerMetadata: must not be set without listenerPath");
+  EXPECT_EQ(compile_error(s),
+            "linux.seccomp.listenerMetadata: must not be set without listenerPath");
 }
 
 TEST(SeccompCompile, ArchitecturesAreAdded) {
@@ -269,8 +276,8 @@ TEST(SeccompCompile, Flags) {
   oci::Seccomp s = allow_but({});
   s.flags = {"SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG",
              "SECCOMP_FILTER_FLAG_SPEC_ALLOW"};
-  EXPECT_EQ(compiled(s).flags, SECCOMP_FILTER_FLAG_TSYNC | SECCOMP_FILTER_FLAG_LOG |
-                                   SECCOMP_FILTER_FLAG_SPEC_ALLOW);
+  EXPECT_EQ(compiled(s).flags,
+            SECCOMP_FILTER_FLAG_TSYNC | SECCOMP_FILTER_FLAG_LOG | SECCOMP_FILTER_FLAG_SPEC_ALLOW);
   // Without NOTIFY there is nothing for WAIT_KILLABLE_RECV to act on (the kernel would
   // reject it): dropped.
   s.flags = {"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"};
