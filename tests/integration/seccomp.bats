@@ -249,9 +249,14 @@ sc() {
 	set_seccomp '{"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_NOPE"]}'
 	run ! rt create --bundle "$BUNDLE" ctr-bad
 	is_berth && assert_contains "$output" 'linux.seccomp.architectures[0]'
-	set_seccomp '{"defaultAction": "SCMP_ACT_KILL", "defaultErrnoRet": 3}'
-	run ! rt create --bundle "$BUNDLE" ctr-bad
-	is_berth && assert_contains "$output" 'linux.seccomp.defaultErrnoRet'
+	# config-linux.md: an errno with an action that takes none "MUST print and error and
+	# fail". runc 1.1.5 accepts it, and its init, killed by SCMP_ACT_KILL (one thread of a
+	# Go process), leaves create hanging: berth only.
+	if is_berth; then
+		set_seccomp '{"defaultAction": "SCMP_ACT_KILL", "defaultErrnoRet": 3}'
+		run ! rt create --bundle "$BUNDLE" ctr-bad
+		assert_contains "$output" 'linux.seccomp.defaultErrnoRet'
+	fi
 	run ! rt state ctr-bad
 	# teardown checks that no state, cgroup or mount is left
 }
