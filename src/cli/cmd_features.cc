@@ -68,8 +68,8 @@ int cmd_features(Context&, const Flags&) {
   sc.known_flags = security::seccomp_known_flags();
   sc.supported_flags = security::seccomp_supported_flags();  // probed on this kernel
   l.seccomp = sc;
-  l.apparmor = oci::EnabledFeature{false};
-  l.selinux = oci::EnabledFeature{false};
+  l.apparmor = oci::EnabledFeature{true};
+  l.selinux = oci::EnabledFeature{true};
   l.intel_rdt = oci::IntelRdtFeatures{false, false, false};
   oci::MountExtensionsFeatures mx;
   mx.idmap = oci::EnabledFeature{false};

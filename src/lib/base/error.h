@@ -13,9 +13,10 @@
 #include <cstdio>
 #include <cstring>
 #include <algorithm>
-#include <expected>
 #include <string>
 #include <string_view>
+
+#include "base/expected_compat.h"
 
 namespace berth {
 
@@ -75,19 +76,19 @@ class Error {
 };
 
 template <class T = void>
-using Result = std::expected<T, Error>;
+using Result = Expected<T, Error>;
 
-inline std::unexpected<Error> fail(Error e) { return std::unexpected<Error>(std::move(e)); }
+inline Unexpected<Error> fail(Error e) { return Unexpected<Error>(std::move(e)); }
 
 /// Shorthands: `return err_sys("open %s", p);` and `return err(EINVAL, "bad %s", x);`
-#define BERTH_ERR(code, ...) ::std::unexpected<::berth::Error>(::berth::Error::make(code, __VA_ARGS__))
-#define BERTH_SYS(...) ::std::unexpected<::berth::Error>(::berth::Error::sys(__VA_ARGS__))
+#define BERTH_ERR(code, ...) ::berth::Unexpected<::berth::Error>(::berth::Error::make(code, __VA_ARGS__))
+#define BERTH_SYS(...) ::berth::Unexpected<::berth::Error>(::berth::Error::sys(__VA_ARGS__))
 
 /// Propagate an error: BERTH_TRY(do_x()); or BERTH_TRY_ASSIGN(auto v, make_v());
 #define BERTH_TRY(expr)                                                      \
   do {                                                                       \
     if (auto berth_try_r_ = (expr); !berth_try_r_)                           \
-      return ::std::unexpected<::berth::Error>(std::move(berth_try_r_.error())); \
+      return ::berth::Unexpected<::berth::Error>(std::move(berth_try_r_.error())); \
   } while (0)
 
 #define BERTH_CONCAT_INNER(a, b) a##b
@@ -95,7 +96,7 @@ inline std::unexpected<Error> fail(Error e) { return std::unexpected<Error>(std:
 #define BERTH_TRY_ASSIGN(decl, expr) BERTH_TRY_ASSIGN_IMPL(BERTH_CONCAT(berth_r_, __LINE__), decl, expr)
 #define BERTH_TRY_ASSIGN_IMPL(tmp, decl, expr)                              \
   auto tmp = (expr);                                                        \
-  if (!tmp) return ::std::unexpected<::berth::Error>(std::move(tmp.error())); \
+  if (!tmp) return ::berth::Unexpected<::berth::Error>(std::move(tmp.error())); \
   decl = std::move(*tmp)
 
 }  // namespace berth

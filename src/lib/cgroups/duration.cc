@@ -29,7 +29,7 @@ std::string quote(std::string_view s) {
   return out + "\"";
 }
 
-std::unexpected<Error> invalid(std::string_view orig) {
+Unexpected<Error> invalid(std::string_view orig) {
   return BERTH_ERR(EINVAL, "time: invalid duration %s", quote(orig).c_str());
 }
 

@@ -25,7 +25,7 @@ uint64_t blkio_weight_to_io_weight(uint64_t w) {
 namespace detail {
 
 
-std::unexpected<Error> field_error(std::string_view field, const std::string& message) {
+Unexpected<Error> field_error(std::string_view field, const std::string& message) {
   return BERTH_ERR(EINVAL, "%.*s: %s", static_cast<int>(field.size()), field.data(),
                    message.c_str());
 }

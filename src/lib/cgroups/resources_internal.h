@@ -22,7 +22,7 @@ inline constexpr std::string_view kBase = "linux.resources";
 using oci::quote;
 
 /// EINVAL error "<field>: <message>".
-std::unexpected<Error> field_error(std::string_view field, const std::string& message);
+Unexpected<Error> field_error(std::string_view field, const std::string& message);
 
 /// "8:0", the MAJ:MIN prefix of every blkio/io per-device line.
 std::string dev_key(int64_t major, int64_t minor);

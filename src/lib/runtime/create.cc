@@ -84,7 +84,7 @@ Result<Created> create_container(const Global& g, const CreateOptions& o, proces
                                  bool foreground) {
   BERTH_TRY(state::validate_id(o.id));
   BERTH_TRY_ASSIGN(std::string bundle, absolute(o.bundle, "bundle"));
-  config::Options copts{bundle, o.no_pivot, o.no_new_keyring, o.preserve_fds};
+  config::Options copts{bundle, o.no_pivot, o.no_new_keyring, o.preserve_fds, {}};
   BERTH_TRY_ASSIGN(config::InitPlan plan, config::build_init_plan(copts));
   int extra = o.preserve_fds + listen_fds(plan.env);
 

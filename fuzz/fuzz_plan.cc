@@ -1,0 +1,146 @@
+// libFuzzer target: bytes -> oci::parse_config (parse + validate) -> every pure planning
+// step `berth create` runs before its first side effect (runtime/create.cc):
+// config::build_init_plan (namespaces, rootfs, attrs, identity, caps, net devices and,
+// once merged, the seccomp compiler it calls), cgroups::resolve_path, and the cgroup
+// translation Manager::apply performs (v1/v2 file writes, device rules, the v2 device
+// eBPF program), for every host variant those take as options.
+//
+// A crash or sanitizer report is a bug. So is any trace left by planning, accepted or
+// rejected input alike (DESIGN: the parent plans, nothing exists until the plan is
+// complete): after each input no fd may stay open and the fake bundle and state root
+// must be as created; every kMountCheckEvery inputs the mount table must be unchanged.
+// Any of those abort(), so libFuzzer saves the input.
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+#include <oci/json.h>
+
+#include "cgroups/devices_bpf.h"
+#include "cgroups/manager.h"
+#include "base/log.h"
+#include "cgroups/resources.h"
+#include "config/plan.h"
+
+namespace {
+
+constexpr unsigned kMountCheckEvery = 256;
+
+struct World {
+  std::string dir;     // mkdtemp'd; holds the two below
+  std::string bundle;  // <dir>/bundle with an empty rootfs/
+  std::string root;    // <dir>/state: what `--root` would be; planning never writes there
+  std::size_t mount_lines = 0;
+  unsigned inputs = 0;
+};
+
+[[noreturn]] void die(const char* what, std::string_view input) {
+  std::fprintf(stderr, "fuzz_plan: %s\ninput: %.*s\n", what, static_cast<int>(input.size()),
+               input.data());
+  std::abort();
+}
+
+// Entries of a directory, "." and ".." excluded; -1 if it cannot be read.
+long count_entries(const std::string& path) {
+  DIR* d = ::opendir(path.c_str());
+  if (!d) return -1;
+  long n = 0;
+  while (struct dirent* e = ::readdir(d))
+    if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0) ++n;
+  ::closedir(d);
+  return n;
+}
+
+// Counted through opendir, so the directory's own fd is in every count alike.
+long open_fds() { return count_entries("/proc/self/fd"); }
+
+std::size_t mountinfo_lines() {
+  std::size_t n = 0;
+  if (FILE* f = std::fopen("/proc/self/mountinfo", "re")) {
+    for (int c; (c = std::fgetc(f)) != EOF;)
+      if (c == '\n') ++n;
+    std::fclose(f);
+  }
+  return n;
+}
+
+World& world() {
+  static World* w = [] {
+    auto* w = new World;
+    char tmpl[] = "/tmp/berth-fuzz-plan.XXXXXX";
+    if (!::mkdtemp(tmpl)) {
+      std::perror("mkdtemp");
+      std::abort();
+    }
+    w->dir = tmpl;
+    w->bundle = w->dir + "/bundle";
+    w->root = w->dir + "/state";
+    if (::mkdir(w->bundle.c_str(), 0755) < 0 || ::mkdir((w->bundle + "/rootfs").c_str(), 0755) < 0 ||
+        ::mkdir(w->root.c_str(), 0700) < 0) {
+      std::perror("mkdir");
+      std::abort();
+    }
+    // Planning warns about odd but accepted specs; keep the messages (their formatting
+    // is exercised too) off the terminal.
+    if (!berth::log::init("/dev/null", berth::log::Format::kText, true)) std::abort();
+    w->mount_lines = mountinfo_lines();
+    return w;
+  }();
+  return *w;
+}
+
+// The cgroup half of create: resolve_path for every mode, then what Manager::apply
+// computes before writing, for each combination of the host facts it probes.
+void plan_cgroups(const oci::Spec& spec) {
+  using namespace berth::cgroups;
+  for (Mode m : {Mode::kV1, Mode::kHybrid, Mode::kV2, Mode::kDisabled})
+    (void)resolve_path(spec.linux->cgroups_path, "fuzz", m);
+  if (!spec.linux->resources) return;
+  const oci::Resources& r = *spec.linux->resources;
+  for (bool flag : {false, true}) {
+    V2Options v2{flag, flag, !flag};
+    (void)v2_writes(r, v2);
+    V1Options v1{flag, flag, !flag, {}};
+    if (flag) v1.current_memory_limit = 1 << 20;
+    (void)v1_writes(r, v1);
+    if (auto rules = device_rules(r.devices, flag)) (void)assemble_device_program(*rules);
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  World& w = world();
+  std::string_view in(reinterpret_cast<const char*>(data), size);
+  const long fds_before = open_fds();
+  {
+    auto spec = oci::parse_config(in);
+    if (spec) {
+      berth::config::Options opts{w.bundle, false, false, 0};
+      // The parsed spec is kept for plan_cgroups; build_init_plan takes its own copy,
+      // as create's load does.
+      auto plan = berth::config::build_init_plan(*spec, opts);
+      if (plan) {
+        (void)plan->spec.linux.has_value();
+      } else {
+        (void)plan.error().str();
+      }
+      if (spec->linux) plan_cgroups(*spec);
+    }
+  }
+  if (open_fds() != fds_before) die("an fd leaked", in);
+  if (count_entries(w.bundle) != 1 || count_entries(w.bundle + "/rootfs") != 0)
+    die("the bundle changed", in);
+  if (count_entries(w.root) != 0) die("the state root changed", in);
+  if (++w.inputs % kMountCheckEvery == 0 && mountinfo_lines() != w.mount_lines)
+    die("the mount table changed (in one of the last inputs)", in);
+  return 0;
+}
