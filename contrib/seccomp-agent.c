@@ -4,8 +4,9 @@
  *
  * Listens on the AF_UNIX stream socket SOCKET, accepts ONE connection from the runtime
  * and receives the seccomp notify fd (SCM_RIGHTS) with the container process state
- * (config-linux.md "The Container Process State"), which it writes to LOG as the first
- * line. Then it answers every notification until the container is gone:
+ * (config-linux.md "The Container Process State"), which it writes to LOG as its first
+ * line (newlines replaced by spaces). Then it answers every notification until the
+ * container is gone:
  *   - SYSCALL: fails with ERRNO (-e), or "succeeds" without running, returning VALUE (-v);
  *   - any other syscall: is let through (SECCOMP_USER_NOTIF_FLAG_CONTINUE).
  * Each answer is logged as `NAME pid=N -> errno E | value V | continue`.
@@ -43,12 +44,40 @@ static void die(const char *what)
     exit(1);
 }
 
-/* Reads the whole state (the runtime closes the connection after it) and the fd. */
+/* 1 once buf[0..len) holds one complete JSON object. */
+static int complete(const char *buf, size_t len)
+{
+    int depth = 0, in_str = 0, esc = 0, started = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = buf[i];
+        if (in_str) {
+            if (esc)
+                esc = 0;
+            else if (c == '\\')
+                esc = 1;
+            else if (c == '"')
+                in_str = 0;
+        } else if (c == '"') {
+            in_str = 1;
+        } else if (c == '{' || c == '[') {
+            depth++;
+            started = 1;
+        } else if (c == '}' || c == ']') {
+            if (--depth == 0 && started)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* Reads the state and the fd. It stops at the end of the JSON object rather than waiting
+ * for EOF: the spec has the runtime close the connection, but a runtime that stays in the
+ * foreground (runc 1.1 `run`) may keep it open, and its container would wait on us. */
 static int receive(int conn, char *buf, size_t cap)
 {
     int fd = -1;
     size_t len = 0;
-    for (;;) {
+    while (!complete(buf, len)) {
         char ctl[CMSG_SPACE(sizeof(int))];
         struct iovec iov = {buf + len, cap - 1 - len};
         struct msghdr m = {0};
@@ -64,9 +93,9 @@ static int receive(int conn, char *buf, size_t cap)
         for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c))
             if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
                 memcpy(&fd, CMSG_DATA(c), sizeof fd);
-        if (n == 0 || len + (size_t)n >= cap - 1)
-            break;
         len += (size_t)n;
+        if (n == 0 || len >= cap - 1)
+            break;
     }
     buf[len] = 0;
     return fd;
@@ -118,6 +147,10 @@ int main(int argc, char **argv)
     close(conn);
     close(ls);
     unlink(sock);
+    /* One line: raw newlines in JSON can only be whitespace (strings escape them). */
+    for (char *c = state; *c; c++)
+        if (*c == '\n')
+            *c = ' ';
     fprintf(log, "%s\n", state);
     if (nfd < 0) {
         fprintf(stderr, "seccomp-agent: no fd received\n");

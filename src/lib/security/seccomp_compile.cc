@@ -50,7 +50,8 @@ Result<uint32_t> action_of(const std::string& name, std::optional<uint32_t> errn
   // config-linux.md: "When the action doesn't support an errno, the runtime MUST print
   // and error and fail."
   if (errno_ret)
-    return BERTH_ERR(EINVAL, "%s: not supported with action %s", ret_field.c_str(), q(name).c_str());
+    return BERTH_ERR(EINVAL, "%s: not supported with action %s", ret_field.c_str(),
+                     q(name).c_str());
   // SCMP_ACT_KILL is libseccomp's old name for killing the thread.
   if (name == "SCMP_ACT_KILL" || name == "SCMP_ACT_KILL_THREAD") return SCMP_ACT_KILL_THREAD;
   if (name == "SCMP_ACT_KILL_PROCESS") return SCMP_ACT_KILL_PROCESS;
@@ -65,9 +66,12 @@ Result<scmp_compare> op_of(const std::string& name, const std::string& field) {
   static constexpr struct {
     const char* name;
     scmp_compare op;
-  } kOps[] = {{"SCMP_CMP_NE", SCMP_CMP_NE}, {"SCMP_CMP_LT", SCMP_CMP_LT},
-              {"SCMP_CMP_LE", SCMP_CMP_LE}, {"SCMP_CMP_EQ", SCMP_CMP_EQ},
-              {"SCMP_CMP_GE", SCMP_CMP_GE}, {"SCMP_CMP_GT", SCMP_CMP_GT},
+  } kOps[] = {{"SCMP_CMP_NE", SCMP_CMP_NE},
+              {"SCMP_CMP_LT", SCMP_CMP_LT},
+              {"SCMP_CMP_LE", SCMP_CMP_LE},
+              {"SCMP_CMP_EQ", SCMP_CMP_EQ},
+              {"SCMP_CMP_GE", SCMP_CMP_GE},
+              {"SCMP_CMP_GT", SCMP_CMP_GT},
               {"SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ}};
   for (const auto& o : kOps)
     if (name == o.name) return o.op;
@@ -114,7 +118,8 @@ Result<void> add_entry(scmp_filter_ctx ctx, const oci::SeccompSyscall& s, std::s
   std::string p = "linux.seccomp.syscalls[" + std::to_string(i) + "]";
   BERTH_TRY_ASSIGN(uint32_t act, action_of(s.action, s.errno_ret, p + ".action", p + ".errnoRet"));
   BERTH_TRY_ASSIGN(std::vector<scmp_arg_cmp> cmps, conditions(s, p));
-  if (s.names.empty()) return BERTH_ERR(EINVAL, "%s.names: must contain at least one entry", p.c_str());
+  if (s.names.empty())
+    return BERTH_ERR(EINVAL, "%s.names: must contain at least one entry", p.c_str());
   // A rule with the default action changes nothing; libseccomp rejects it (EACCES).
   if (act == default_action) return {};
   notify = notify || act == SCMP_ACT_NOTIFY;
@@ -169,9 +174,9 @@ Result<std::vector<sock_filter>> export_bpf(scmp_filter_ctx ctx) {
 
 Result<SeccompPlan> compile_seccomp(const oci::Seccomp& sc) {
   SeccompPlan plan;
-  BERTH_TRY_ASSIGN(uint32_t def, action_of(sc.default_action, sc.default_errno_ret,
-                                           "linux.seccomp.defaultAction",
-                                           "linux.seccomp.defaultErrnoRet"));
+  BERTH_TRY_ASSIGN(uint32_t def,
+                   action_of(sc.default_action, sc.default_errno_ret, "linux.seccomp.defaultAction",
+                             "linux.seccomp.defaultErrnoRet"));
   plan.notify = def == SCMP_ACT_NOTIFY;
   Filter ctx(seccomp_init(def));
   if (!ctx) return BERTH_ERR(EINVAL, "linux.seccomp: seccomp_init failed");
@@ -186,8 +191,8 @@ Result<SeccompPlan> compile_seccomp(const oci::Seccomp& sc) {
     uint32_t tok = arch_token(a);
     if (tok == 0)
       return BERTH_ERR(EINVAL, "%s: architecture %s is not supported by libseccomp %u.%u.%u",
-                       f.c_str(), q(a).c_str(), seccomp_version()->major,
-                       seccomp_version()->minor, seccomp_version()->micro);
+                       f.c_str(), q(a).c_str(), seccomp_version()->major, seccomp_version()->minor,
+                       seccomp_version()->micro);
     int rc = seccomp_arch_add(ctx.get(), tok);
     if (rc < 0 && rc != -EEXIST) {
       errno = -rc;
@@ -203,7 +208,8 @@ Result<SeccompPlan> compile_seccomp(const oci::Seccomp& sc) {
     return BERTH_ERR(EINVAL, "linux.seccomp.listenerPath: required when SCMP_ACT_NOTIFY is used");
   // config-linux.md: listenerMetadata "MUST NOT be set if listenerPath is not set".
   if (sc.listener_metadata && !sc.listener_path)
-    return BERTH_ERR(EINVAL, "linux.seccomp.listenerMetadata: must not be set without listenerPath");
+    return BERTH_ERR(EINVAL,
+                     "linux.seccomp.listenerMetadata: must not be set without listenerPath");
   if (plan.notify) {
     plan.listener_path = *sc.listener_path;
     plan.listener_metadata = sc.listener_metadata;

@@ -57,7 +57,8 @@ Result<unsigned> seccomp_flags_of(const std::vector<std::string>& names, bool no
     for (const auto& k : kFlags)
       if (names[i] == k.name) f = &k;
     if (!f)
-      return BERTH_ERR(EINVAL, "linux.seccomp.flags[%zu]: unknown flag \"%s\"", i, names[i].c_str());
+      return BERTH_ERR(EINVAL, "linux.seccomp.flags[%zu]: unknown flag \"%s\"", i,
+                       names[i].c_str());
     if (!kernel_accepts(f->value))
       return BERTH_ERR(EINVAL, "linux.seccomp.flags[%zu]: %s is not supported by this kernel", i,
                        f->name);
@@ -86,23 +87,23 @@ Result<UniqueFd> load_seccomp(const SeccompPlan& plan) {
 }
 
 std::vector<std::string> seccomp_actions() {
-  return {"SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO",        "SCMP_ACT_KILL",        "SCMP_ACT_KILL_PROCESS",
-          "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG",    "SCMP_ACT_NOTIFY",      "SCMP_ACT_TRACE",
-          "SCMP_ACT_TRAP"};
+  return {"SCMP_ACT_ALLOW",        "SCMP_ACT_ERRNO",       "SCMP_ACT_KILL",
+          "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG",
+          "SCMP_ACT_NOTIFY",       "SCMP_ACT_TRACE",       "SCMP_ACT_TRAP"};
 }
 
 std::vector<std::string> seccomp_operators() {
-  return {"SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT",       "SCMP_CMP_LE",
+  return {"SCMP_CMP_EQ", "SCMP_CMP_GE",        "SCMP_CMP_GT", "SCMP_CMP_LE",
           "SCMP_CMP_LT", "SCMP_CMP_MASKED_EQ", "SCMP_CMP_NE"};
 }
 
 std::vector<std::string> seccomp_archs() {
   // config-linux.md's list as of libseccomp 2.6.0; report only what ours resolves.
   static constexpr const char* kAll[] = {
-      "x86",     "x86_64",   "x32",         "arm",     "aarch64",  "mips",
-      "mips64",  "mips64n32", "mipsel",     "mipsel64", "mipsel64n32", "ppc",
-      "ppc64",   "ppc64le",  "s390",        "s390x",   "parisc",   "parisc64",
-      "riscv64", "loongarch64", "m68k",     "sh",      "sheb"};
+      "x86",     "x86_64",      "x32",    "arm",      "aarch64",     "mips",
+      "mips64",  "mips64n32",   "mipsel", "mipsel64", "mipsel64n32", "ppc",
+      "ppc64",   "ppc64le",     "s390",   "s390x",    "parisc",      "parisc64",
+      "riscv64", "loongarch64", "m68k",   "sh",       "sheb"};
   std::vector<std::string> out;
   for (const char* a : kAll) {
     if (seccomp_arch_resolve_name(a) == 0) continue;
