@@ -7,6 +7,13 @@
 # A's pid namespace so A sees B's init and B's processes. Hand-shakes through files in
 # /shared replace sleeps: a createContainer hook of B holds init in setup until A has
 # looked, and the victim blocks opening a fifo until A holds its exe.
+#
+# Switches: [exe] runs the container process with a plain execve from init instead of
+# through the sealed berth-exec stub; [dumpable] leaves the CLI and init dumpable. Until
+# its identity step init has every capability berth has, which alone keeps an attacker
+# without CAP_SYS_PTRACE off /proc/<init>/{exe,fd}; the [dumpable] tests therefore run the
+# victim without CAP_SYS_PTRACE and give A all the other ones, so that being non-dumpable
+# is the only barrier left (as for a container with equal capabilities).
 
 load helpers
 
