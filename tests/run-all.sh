@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The project's test command (README): builds berth, runs the unit tests, the oci-spec
-# tests, the integration suite (as root) and a bounded fuzz run of the config parser.
+# tests, the integration suite (as root) and bounded fuzz runs of the config parser and
+# of the planner.
 # Then the VM suite: pure cgroup v2 + AppArmor under QEMU (tests/vm, ~10 minutes).
 # Usage: tests/run-all.sh [--no-fuzz] [--no-vm]   (FUZZ_SECONDS=60 by default)
 # (--no-vm is for quick local runs; CI runs everything.)
@@ -32,6 +33,14 @@ if (( fuzz )) && command -v clang++ >/dev/null; then
     ninja -C build-fuzz &&
     mkdir -p build-fuzz/corpus &&
     ./build-fuzz/fuzz_config -max_total_time="$secs" -timeout=10 build-fuzz/corpus fuzz/corpus)
+  # berth's planner (fuzz/fuzz_plan.cc): config.json -> validation -> InitPlan, no side
+  # effects. Only that target is built (the whole clang+ASan build would add minutes).
+  fbuild=${FUZZ_BUILD_DIR:-build-fuzz}
+  { [[ -f "$fbuild/build.ninja" ]] || CC=clang CXX=clang++ meson setup "$fbuild" -Dfuzz=true -Dtests=false; } &&
+    ninja -C "$fbuild" fuzz/fuzz_plan &&
+    mkdir -p "$fbuild/corpus-plan" &&
+    "$fbuild/fuzz/fuzz_plan" -dict=fuzz/plan.dict -max_total_time="$secs" -timeout=10 \
+      "$fbuild/corpus-plan" fuzz/corpus
 fi
 if (( vm )); then
   tests/vm/run.sh --berth "$build/berth" --probe "$build/tests/probe/probe"
