@@ -34,10 +34,12 @@ if (( fuzz )) && command -v clang++ >/dev/null; then
     mkdir -p build-fuzz/corpus &&
     ./build-fuzz/fuzz_config -max_total_time="$secs" -timeout=10 build-fuzz/corpus fuzz/corpus)
   # berth's planner (fuzz/fuzz_plan.cc): config.json -> validation -> InitPlan, no side
-  # effects. Only that target is built (the whole clang+ASan build would add minutes).
+  # effects. Only the fuzz targets are built (the whole clang+ASan build would add
+  # minutes); expected_compat_check covers the std::expected stand-in clang uses.
   fbuild=${FUZZ_BUILD_DIR:-build-fuzz}
   { [[ -f "$fbuild/build.ninja" ]] || CC=clang CXX=clang++ meson setup "$fbuild" -Dfuzz=true -Dtests=false; } &&
-    ninja -C "$fbuild" fuzz/fuzz_plan &&
+    ninja -C "$fbuild" fuzz/fuzz_plan fuzz/expected_compat_check &&
+    "$fbuild/fuzz/expected_compat_check" &&
     mkdir -p "$fbuild/corpus-plan" &&
     "$fbuild/fuzz/fuzz_plan" -dict=fuzz/plan.dict -max_total_time="$secs" -timeout=10 \
       "$fbuild/corpus-plan" fuzz/corpus
