@@ -37,12 +37,12 @@ if (( fuzz )) && command -v clang++ >/dev/null; then
   # effects. Only the fuzz targets are built (the whole clang+ASan build would add
   # minutes); expected_compat_check covers the std::expected stand-in clang uses.
   fbuild=${FUZZ_BUILD_DIR:-build-fuzz}
-  { [[ -f "$fbuild/build.ninja" ]] || CC=clang CXX=clang++ meson setup "$fbuild" -Dfuzz=true -Dtests=false; } &&
+  ({ [[ -f "$fbuild/build.ninja" ]] || CC=clang CXX=clang++ meson setup "$fbuild" -Dfuzz=true -Dtests=false; } &&
     ninja -C "$fbuild" fuzz/fuzz_plan fuzz/expected_compat_check &&
     "$fbuild/fuzz/expected_compat_check" &&
     mkdir -p "$fbuild/corpus-plan" &&
     "$fbuild/fuzz/fuzz_plan" -dict=fuzz/plan.dict -max_total_time="$secs" -timeout=10 \
-      "$fbuild/corpus-plan" fuzz/corpus
+      "$fbuild/corpus-plan" fuzz/corpus)
 fi
 if (( vm )); then
   tests/vm/run.sh --berth "$build/berth" --probe "$build/tests/probe/probe"
