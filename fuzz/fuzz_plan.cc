@@ -97,6 +97,15 @@ World& world() {
       std::perror("fake bundle");
       std::abort();
     }
+    // libFuzzer exit()s at the end of a bounded run: leave no temp dir behind then.
+    std::atexit([] {
+      const World& w = world();
+      for (const char* p : {"/rootfs/dir", "/rootfs/abs", "/rootfs/up", "/rootfs/loop", "/rootfs"})
+        (void)::remove((w.bundle + p).c_str());
+      (void)::rmdir(w.bundle.c_str());
+      (void)::rmdir(w.root.c_str());
+      (void)::rmdir(w.dir.c_str());
+    });
     // Planning warns about odd but accepted specs; keep the messages (their formatting
     // is exercised too) off the terminal.
     if (!berth::log::init("/dev/null", berth::log::Format::kText, true)) std::abort();
