@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The project's test command (README): builds berth, runs the unit tests, the oci-spec
-# tests, the integration suite (as root) and bounded fuzz runs of the config parser and
-# of the planner.
+# tests, the integration and security suites (as root; tests/security also against a
+# test-only build with each protection switched off) and bounded fuzz runs of the config
+# parser and of the planner.
 # Then the VM suite: pure cgroup v2 + AppArmor under QEMU (tests/vm, ~10 minutes).
 # Usage: tests/run-all.sh [--no-fuzz] [--no-vm]   (FUZZ_SECONDS=60 by default)
 # (--no-vm is for quick local runs; CI runs everything.)
@@ -22,6 +23,16 @@ if [[ ! -f "$build/build.ninja" ]]; then
 fi
 ninja -C "$build"
 meson test -C "$build" --print-errorlogs --num-processes 1
+
+# Every escape test must fail when the protection it covers is switched off: a second,
+# test-only build (-Dtest_unprotect=true) of the berth binary alone.
+ubuild=${UNPROTECT_BUILD_DIR:-build-unprotect}
+if [[ ! -f "$ubuild/build.ninja" ]]; then
+  meson setup "$ubuild" -Dtest_unprotect=true -Dtests=false
+fi
+ninja -C "$ubuild" berth
+PROBE=$build/tests/probe/probe RECVTTY=$build/tests/integration/recvtty \
+  tests/security/run.sh --runtime "$build/berth" --unprotected "$ubuild/berth" --unprotected-only
 
 # oci-spec is a standalone library: prove it builds and tests on its own.
 (cd oci-spec && { [[ -f build-alone/build.ninja ]] || meson setup build-alone; } &&

@@ -10,6 +10,7 @@
 #include "berth_config.h"
 #include "cli/commands.h"
 #include "rootfs/mount_options.h"
+#include "security/seccomp.h"
 
 namespace berth::cli {
 namespace {
@@ -60,10 +61,15 @@ int cmd_features(Context&, const Flags&) {
   // cgroupfs drivers for v1, v2 and hybrid hosts; no systemd driver.
   l.cgroup = oci::CgroupFeatures{true, true, false, false, true};
   oci::SeccompFeatures sc;
-  sc.enabled = false;
+  sc.enabled = true;
+  sc.actions = security::seccomp_actions();
+  sc.operators = security::seccomp_operators();
+  sc.archs = security::seccomp_archs();
+  sc.known_flags = security::seccomp_known_flags();
+  sc.supported_flags = security::seccomp_supported_flags();  // probed on this kernel
   l.seccomp = sc;
-  l.apparmor = oci::EnabledFeature{false};
-  l.selinux = oci::EnabledFeature{false};
+  l.apparmor = oci::EnabledFeature{true};
+  l.selinux = oci::EnabledFeature{true};
   l.intel_rdt = oci::IntelRdtFeatures{false, false, false};
   oci::MountExtensionsFeatures mx;
   mx.idmap = oci::EnabledFeature{false};

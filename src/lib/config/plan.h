@@ -17,6 +17,8 @@
 #include "rootfs/plan.h"
 #include "security/capabilities.h"
 #include "security/identity.h"
+#include "security/lsm.h"
+#include "security/seccomp.h"
 
 namespace berth::config {
 
@@ -25,6 +27,8 @@ struct Options {
   bool no_pivot = false;
   bool no_new_keyring = false;
   int preserve_fds = 0;  // fds 3 .. 3+preserve_fds-1 are passed to the container process
+  /// The host's LSM support; unset: read from /sys (tests and the fuzzer pass their own).
+  std::optional<security::LsmHost> lsm_host;
 };
 
 struct InitPlan {
@@ -35,6 +39,7 @@ struct InitPlan {
   attrs::Plan attrs;
   security::Identity identity;
   security::CapsPlan caps;
+  security::LsmPlan lsm;
   bool no_new_privs = false;
   bool terminal = false;
   std::optional<oci::Box> console_size;
@@ -42,6 +47,7 @@ struct InitPlan {
   std::vector<std::string> env;
   std::string cwd;
   bool has_net_devices = false;
+  std::optional<security::SeccompPlan> seccomp;  // compiled linux.seccomp
 };
 
 /// Loads <bundle>/config.json, validates it and builds the plan.

@@ -18,6 +18,8 @@
 #include "base/signals.h"
 #include "base/syscalls.h"
 #include "base/unique_fd.h"
+#include "base/unprotect.h"
+#include "process/sealed_exec.h"
 
 namespace berth::hooks {
 
@@ -99,7 +101,8 @@ int above_stdio(int fd) { return fd >= 3 ? fd : ::fcntl(fd, F_DUPFD_CLOEXEC, 3);
 
 // In the hook child: only async-signal-safe syscalls from here to execve.
 [[noreturn]] void exec_hook(const oci::Hook& hook, char* const* argv, char* const* envp,
-                            int in_r, int out_w, int err_w) {
+                            int in_r, int out_w, int err_w, int stub_fd,
+                            process::StubArgv* sargv) {
   // A runtime that blocked or ignored signals must not pass that on (exec keeps both).
   sigset_t none;
   sigemptyset(&none);
@@ -120,7 +123,12 @@ int above_stdio(int fd) { return fd >= 3 ? fd : ::fcntl(fd, F_DUPFD_CLOEXEC, 3);
   }
   // Nothing but 0-2 may reach the hook (CVE-2024-21626 class: a leaked fd is a way out).
   sys::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
-  ::execve(hook.path.c_str(), argv, envp);
+  if (stub_fd >= 0) {
+    // berth-exec writes the errno of a failed exec to err_w itself.
+    process::exec_stub(stub_fd, *sargv, envp, process::StubReport::kErrnoPipe, err_w);
+  } else {
+    ::execve(hook.path.c_str(), argv, envp);
+  }
   int e = errno;
   if (::write(err_w, &e, sizeof e) < 0) _exit(127);
   _exit(127);
@@ -137,6 +145,16 @@ Result<void> run_hook_impl(const oci::Hook& hook, std::string_view state_json) {
   argv.push_back(nullptr);
   for (const auto& e : hook.env) envp.push_back(const_cast<char*>(e.c_str()));
   envp.push_back(nullptr);
+  // createContainer and startContainer hooks are children of container init, which runs
+  // the host berth binary: their exec goes through the sealed berth-exec like the
+  // container process's (CVE-2019-5736, see process/sealed_exec.h). Runtime-side hooks
+  // take the same path; it costs a memfd per hook.
+  UniqueFd stub;
+  if (!unprotected("exe")) {
+    stub.reset(process::open_stub());
+    if (!stub) return BERTH_SYS("sealed memfd for berth-exec");
+  }
+  process::StubArgv sargv(hook.path.c_str(), argv.data());
 
   int p[2];
   if (::pipe2(p, O_CLOEXEC) < 0) return BERTH_SYS("pipe");
@@ -156,7 +174,8 @@ Result<void> run_hook_impl(const oci::Hook& hook, std::string_view state_json) {
   ca.exit_signal = SIGCHLD;
   pid_t pid = sys::clone3(&ca);
   if (pid < 0) return BERTH_SYS("clone3");
-  if (pid == 0) exec_hook(hook, argv.data(), envp.data(), in_r.get(), out_w.get(), err_w.get());
+  if (pid == 0) exec_hook(hook, argv.data(), envp.data(), in_r.get(), out_w.get(), err_w.get(),
+                          stub.get(), &sargv);
   UniqueFd pidfd(pidfd_raw);
   in_r.reset();
   out_w.reset();

@@ -18,13 +18,18 @@
 
 #include "attrs/apply.h"
 #include "base/syscalls.h"
+#include "base/unprotect.h"
 #include "console/console.h"
 #include "hooks/hooks.h"
 #include "netlink/netlink.h"
+#include "base/unprotect.h"
+#include "process/sealed_exec.h"
 #include "process/sync.h"
 #include "rootfs/setup.h"
 #include "security/capabilities.h"
 #include "security/identity.h"
+#include "security/lsm.h"
+#include "security/seccomp.h"
 
 namespace berth::process {
 namespace {
@@ -35,6 +40,7 @@ struct Ctx {
   std::string state_json;    // for createContainer/startContainer hooks
   std::vector<std::string> env;
   std::string exec_path;     // args[0] resolved inside the container
+  int stub_fd = -1;          // sealed berth-exec memfd (sealed_exec.h), or -1 unprotected
 };
 
 using Step = Result<void> (*)(Ctx&);
@@ -52,8 +58,10 @@ Result<void> reset_signals(Ctx&) {
   // If the runtime dies during setup, init must not linger half-configured.
   if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) return BERTH_SYS("prctl(PR_SET_PDEATHSIG)");
   // Not dumpable while host resources are still reachable: other processes in the
-  // container's pid namespace cannot ptrace us or open /proc/1/fd (CVE-2016-9962).
-  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  // container's pid namespace cannot ptrace us or open /proc/1/fd (CVE-2016-9962), nor
+  // /proc/1/exe, the host berth binary (CVE-2019-5736). The CLI already cleared the flag
+  // (cli/main.cc); this holds for any other caller of spawn_init.
+  if (!unprotected("dumpable")) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   return {};
 }
 
@@ -63,6 +71,7 @@ Result<void> reset_signals(Ctx&) {
 // copied lock fd here also matters for correctness, since flock() locks live as long as
 // any copy of the open file description does.
 Result<void> close_inherited(Ctx& c) {
+  if (unprotected("fds")) return {};
   std::vector<unsigned> keep = {static_cast<unsigned>(c.a.sock)};
   if (c.a.fifo_fd >= 0) keep.push_back(static_cast<unsigned>(c.a.fifo_fd));
   for (const auto& j : c.p.ns.join) keep.push_back(static_cast<unsigned>(j.fd.get()));
@@ -216,6 +225,7 @@ Result<void> no_new_privs(Ctx& c) {
 // Only fds 0-2 and the preserved ones reach the container (CVE-2024-21626): everything
 // from 3 + extra_fds up is marked close-on-exec; the preserved ones lose the flag.
 Result<void> close_fds(Ctx& c) {
+  if (unprotected("fds")) return {};
   unsigned first = 3u + static_cast<unsigned>(c.a.extra_fds);
   if (sys::close_range(first, ~0u, CLOSE_RANGE_CLOEXEC) < 0) {
     for (int fd = static_cast<int>(first); fd < 1024; ++fd) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
@@ -224,6 +234,46 @@ Result<void> close_fds(Ctx& c) {
     int fl = ::fcntl(fd, F_GETFD);
     if (fl >= 0) ::fcntl(fd, F_SETFD, fl & ~FD_CLOEXEC);
   }
+  return {};
+}
+
+// linux.seccomp: the filter the parent compiled. Where it is loaded depends on how:
+//  - with process.noNewPrivileges, seccomp(2) needs no privilege, so it is loaded as late
+//    as possible (after the capability drop and no_new_privs, just before `ready`): the
+//    filter then restricts as few of the runtime's own syscalls as possible, and a notify
+//    fd still reaches the parent before `create` returns;
+//  - without it, loading needs CAP_SYS_ADMIN, so it must precede the identity/capability
+//    step (runc's order too). The profile must then allow what the remaining steps do:
+//    setgroups, setresgid, setresuid, capget/capset, prctl, chdir, stat/newfstatat,
+//    access/faccessat2, close_range/fcntl, sendmsg/recvmsg, openat/write/close (exec.fifo),
+//    fork/wait4 for startContainer hooks, and execve.
+// The notify fd goes to the parent at once (it forwards it to listenerPath): a syscall the
+// profile sends to the agent blocks until the agent has the fd.
+Result<void> load_seccomp(Ctx& c) {
+  BERTH_TRY_ASSIGN(UniqueFd nfd, security::load_seccomp(*c.p.seccomp));
+  if (!nfd) return {};
+  return sync::send(c.a.sock, sync::Msg::kSeccomp, "", nfd.get());
+}
+
+Result<void> seccomp_privileged(Ctx& c) {
+  if (!c.p.seccomp || c.p.no_new_privs) return {};
+  return load_seccomp(c);
+}
+
+Result<void> seccomp_unprivileged(Ctx& c) {
+  if (!c.p.seccomp || !c.p.no_new_privs) return {};
+  return load_seccomp(c);
+}
+
+// CVE-2019-5736: the final exec goes through berth-exec in a sealed memfd, so an exec that
+// resolves /proc/self/exe on the way (a "#!/proc/self/exe" script, such an ELF interpreter,
+// args[0] = /proc/self/exe) finds that stub, never the host binary init still runs. Made
+// after close_fds: the memfd is close-on-exec and above the preserved fds. A seccomp
+// filter loaded after this step must allow execveat(2) (AT_EMPTY_PATH on the memfd) as well as execve(2).
+Result<void> make_exec_stub(Ctx& c) {
+  if (unprotected("exe")) return {};
+  c.stub_fd = open_stub(3 + c.a.extra_fds);
+  if (c.stub_fd < 0) return BERTH_SYS("exec: sealed memfd for berth-exec");
   return {};
 }
 
@@ -264,6 +314,10 @@ Result<void> start_container_hooks(Ctx& c) {
   return hooks::run_hooks(c.p.spec.hooks->start_container, "startContainer", js);
 }
 
+// AppArmor profile and SELinux label take effect at execve; written last so the runtime's
+// own steps above run unconfined (a profile need not allow mount, pivot_root, setns...).
+Result<void> exec_labels(Ctx& c) { return security::apply_exec_labels(c.p.lsm); }
+
 struct NamedStep {
   const char* name;
   Step fn;
@@ -287,14 +341,18 @@ constexpr NamedStep kSteps[] = {
     {"console", console},
     {"process attributes", process_attrs},
     {"environment", environment},
+    {"seccomp (without noNewPrivileges)", seccomp_privileged},
     {"identity", identity},
     {"cwd", workdir},
     {"resolve executable", resolve_exec},
     {"no_new_privs", no_new_privs},
     {"close fds", close_fds},
+    {"exec stub", make_exec_stub},
+    {"seccomp (with noNewPrivileges)", seccomp_unprivileged},
     {"ready", ready},
     {"wait for start", wait_start},
     {"startContainer hooks", start_container_hooks},
+    {"exec labels", exec_labels},
 };
 
 }  // namespace
@@ -312,6 +370,14 @@ void child_main(const ChildArgs& a) {
   argv.push_back(nullptr);
   for (const auto& s : c.env) envp.push_back(const_cast<char*>(s.c_str()));
   envp.push_back(nullptr);
+  if (c.stub_fd >= 0) {
+    // The stub reports a failed exec of the program on the sync socket itself; EOF (the
+    // socket is close-on-exec in the stub) still means the program runs.
+    StubArgv sargv(c.exec_path.c_str(), argv.data());
+    exec_stub(c.stub_fd, sargv, envp.data(), StubReport::kSyncFrame, a.sock);
+    sync::send_error(a.sock, Error::sys("exec %s through berth-exec", c.exec_path.c_str()));
+    _exit(127);
+  }
   ::execve(c.exec_path.c_str(), argv.data(), envp.data());
   // Only reachable if execve failed; in socket mode the parent still listens.
   sync::send_error(a.sock, Error::sys("exec %s", c.exec_path.c_str()));

@@ -101,6 +101,12 @@ Result<Spawned> spawn_init(const config::InitPlan& plan, const std::string& id, 
   if (plan.terminal)
     if (auto r = sync::expect(s.sock.get(), sync::Msg::kConsole, &s.console_master); !r)
       return failed(r.error());
+  if (plan.seccomp && plan.seccomp->notify) {
+    UniqueFd nfd;
+    if (auto r = sync::expect(s.sock.get(), sync::Msg::kSeccomp, &nfd); !r) return failed(r.error());
+    if (hooks.on_seccomp_fd)
+      if (auto r = hooks.on_seccomp_fd(s.pid, std::move(nfd)); !r) return failed(r.error());
+  }
   if (auto r = sync::expect(s.sock.get(), sync::Msg::kReady); !r) return failed(r.error());
   return s;
 }

@@ -24,6 +24,8 @@ struct SpawnHooks {
   /// Runs once the child's namespaces exist (pid known): move netDevices, prestart and
   /// createRuntime hooks. Returns the state JSON the in-container hooks will receive.
   std::function<Result<std::string>(pid_t)> on_namespaces;
+  /// Receives the seccomp notify fd (linux.seccomp with SCMP_ACT_NOTIFY), before kReady.
+  std::function<Result<void>(pid_t, UniqueFd)> on_seccomp_fd;
 };
 
 /// Clones the init child and runs the protocol up to kReady. On any error the child is

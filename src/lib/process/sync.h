@@ -14,8 +14,10 @@
 //                                                    createContainer hooks, pivot_root,
 //                                                    sysctl, console
 //                       <--------------- kConsole  (pty master as SCM_RIGHTS, if terminal)
-//                                                    attrs, identity, caps, no_new_privs,
-//                                                    close fds, resolve args[0]
+//                                                    attrs, [seccomp], identity, caps,
+//                                                    no_new_privs, close fds, resolve
+//                                                    args[0], [seccomp with NNP]
+//   send the fd to listenerPath  <------- kSeccomp  (notify fd, if SCMP_ACT_NOTIFY)
 //                       <--------------- kReady
 //   write pid file, state "created", exit            open(exec.fifo, O_WRONLY) blocks
 //   ... `berth start` opens exec.fifo for reading -> startContainer hooks, execve()
@@ -32,7 +34,8 @@
 
 namespace berth::sync {
 
-enum class Msg : uint32_t { kNsReady = 1, kGo, kConsole, kReady, kError };
+// kSeccomp: the seccomp notify fd (SCM_RIGHTS), between kConsole and kReady.
+enum class Msg : uint32_t { kNsReady = 1, kGo, kConsole, kReady, kError, kSeccomp };
 
 struct Frame {
   Msg type;

@@ -1,5 +1,7 @@
 #include "rootfs/resolve.h"
 
+#include "base/unprotect.h"
+
 #include <fcntl.h>
 #include <limits.h>
 #include <sys/stat.h>
@@ -229,7 +231,22 @@ Result<UniqueFd> open_in_root(int root_fd, std::string_view path, int flags, mod
   return fallback_open(root_fd, path, flags, mode);
 }
 
+// Test-only (BERTH_UNPROTECT=mount-dest): the naive resolution that follows symlinks with
+// the host's view, as runtimes did before CVE-2021-30465; tests/security/mounts.bats must
+// catch it.
+Result<UniqueFd> naive_mkdir_p(int root_fd, std::string_view path, mode_t mode) {
+  std::string full = "/proc/self/fd/" + std::to_string(root_fd);
+  std::string rel(path);
+  for (std::size_t at = 1; at <= rel.size(); ++at) {
+    if (at == rel.size() || rel[at] == '/') ::mkdir((full + rel.substr(0, at)).c_str(), mode);
+  }
+  UniqueFd fd(::open((full + rel).c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!fd) return BERTH_SYS("mkdir %s", show(path).c_str());
+  return fd;
+}
+
 Result<UniqueFd> mkdir_p_in_root(int root_fd, std::string_view path, mode_t mode) {
+  if (unprotected("mount-dest")) return naive_mkdir_p(root_fd, path, mode);
   WalkArgs a;
   a.create = Create::kDirs;
   a.dir_mode = mode;
@@ -242,6 +259,12 @@ Result<UniqueFd> mkdir_p_in_root(int root_fd, std::string_view path, mode_t mode
 }
 
 Result<UniqueFd> create_file_in_root(int root_fd, std::string_view path, mode_t mode) {
+  if (unprotected("mount-dest")) {  // test-only: follows links with the host's view
+    std::string full = "/proc/self/fd/" + std::to_string(root_fd) + std::string(path);
+    UniqueFd fd(::open(full.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, mode));
+    if (!fd) return BERTH_SYS("create %s", show(path).c_str());
+    return fd;
+  }
   WalkArgs a;
   a.create = Create::kFile;
   a.file_mode = mode;

@@ -16,6 +16,7 @@
 #include "netlink/netlink.h"
 #include "runtime/common.h"
 #include "runtime/create.h"
+#include "security/seccomp_listener.h"
 #include "state/id.h"
 #include "state/status.h"
 
@@ -83,7 +84,7 @@ Result<Created> create_container(const Global& g, const CreateOptions& o, proces
                                  bool foreground) {
   BERTH_TRY(state::validate_id(o.id));
   BERTH_TRY_ASSIGN(std::string bundle, absolute(o.bundle, "bundle"));
-  config::Options copts{bundle, o.no_pivot, o.no_new_keyring, o.preserve_fds};
+  config::Options copts{bundle, o.no_pivot, o.no_new_keyring, o.preserve_fds, {}};
   BERTH_TRY_ASSIGN(config::InitPlan plan, config::build_init_plan(copts));
   int extra = o.preserve_fds + listen_fds(plan.env);
 
@@ -159,6 +160,14 @@ Result<Created> create_container(const Global& g, const CreateOptions& o, proces
     // "state": pid in the hook's pid namespace), i.e. the last NSpid of init.
     r.pid = pid_in_container(pid);
     return state_json(r, "creating");
+  };
+  hooks.on_seccomp_fd = [&](pid_t pid, UniqueFd nfd) -> Result<void> {
+    // config-linux.md "The Container Process State": pid as the runtime sees it.
+    state::Record r = rec;
+    r.pid = pid;
+    std::string js = security::container_process_state(pid, plan.seccomp->listener_metadata,
+                                                       state_json(r, "creating"));
+    return security::send_to_listener(plan.seccomp->listener_path, nfd.get(), js);
   };
   auto spawned = process::spawn_init(plan, o.id, fifo.get(), mode, extra, cg.clone_into_fd(),
                                      hooks);

@@ -1,6 +1,8 @@
 // Capabilities: see capabilities.h.
 #include "security/capabilities.h"
 
+#include "base/unprotect.h"
+
 #include <linux/capability.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -155,7 +157,9 @@ Result<void> apply_caps(const CapsPlan& plan) {
   for (int w = 0; w < 2; ++w) {
     data[w].effective = static_cast<uint32_t>(plan.effective >> (32 * w));
     data[w].permitted = static_cast<uint32_t>(plan.permitted >> (32 * w));
-    data[w].inheritable = static_cast<uint32_t>(plan.inheritable >> (32 * w));
+    // Test-only: the pre-CVE-2022-29162 behaviour of filling inheritable from permitted.
+    const uint64_t inh = unprotected("caps-inheritable") ? plan.permitted : plan.inheritable;
+    data[w].inheritable = static_cast<uint32_t>(inh >> (32 * w));
   }
   if (::syscall(SYS_capset, &hdr, data) != 0)
     return BERTH_SYS("process.capabilities: capset(effective %#llx, permitted %#llx, "

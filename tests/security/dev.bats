@@ -1,0 +1,51 @@
+#!/usr/bin/env bats
+# CVE-2025-31133: maskedPaths are covered with a bind of /dev/null; an image whose /dev/null
+# is something else (a regular file, or a link to a writable procfs file) turned the mask
+# into an exposure. berth refuses a /dev/null that is not the 1:3 character device, both
+# when it creates the default devices and when it masks (devices.cc, setup.cc).
+# CVE-2025-52565: /dev/console as a symlink redirected the console bind mount.
+
+load helpers
+
+# The image's own /dev is used (no /dev tmpfs in the config), holding a hostile null.
+use_image_dev() {
+	cfg '.mounts |= map(select(.destination != "/dev"))'
+}
+
+@test "[devnull] CVE-2025-31133: a regular file as /dev/null does not become the mask of /proc/timer_list" {
+	use_image_dev
+	echo hostile-mask >"$BUNDLE/rootfs/dev/null"
+	cfg '.linux.maskedPaths = ["/proc/timer_list"]'
+	set_args /bin/cat /proc/timer_list
+	run_probe
+	[[ "$output" != *hostile-mask* ]] || { echo "the masked path shows the image's file" >&2; return 1; }
+	assert_ne "$status" 0 "a hostile /dev/null"
+	assert_contains "$stderr" "/dev/null"
+}
+
+# can fail: a console bind that followed the link would put the pty over the canary
+# (the mount is in the container's namespace, but the link is dereferenced when the
+# placeholder is created: the host file would be truncated or created).
+@test "[-] CVE-2025-52565: /dev/console as a symlink to a host file is not followed" {
+	canary=$(host_canary console)
+	use_image_dev
+	ln -sf "$canary" "$BUNDLE/rootfs/dev/console"
+	cfg '.process.terminal = true'
+	set_args /bin/true
+	CID=con-$RANDOM
+	run --separate-stderr rt run --bundle "$BUNDLE" "$CID" </dev/null
+	assert_canary "$canary"
+}
+
+# can fail: default device creation through the link would create null, zero, ... in
+# the host directory.
+@test "[-] /dev in the image as a symlink to a host directory leaves it untouched" {
+	mkdir -p "$TEST_DIR/hostdev"
+	touch "$TEST_DIR/hostdev/canary"
+	use_image_dev
+	rm -rf "$BUNDLE/rootfs/dev"
+	ln -s "$TEST_DIR/hostdev" "$BUNDLE/rootfs/dev"
+	set_args /bin/true
+	run_probe
+	assert_eq "$(ls -A "$TEST_DIR/hostdev")" canary "entries of the host directory"
+}
