@@ -1,7 +1,7 @@
 // libFuzzer target: bytes -> oci::parse_config (parse + validate) -> every pure planning
 // step `berth create` runs before its first side effect (runtime/create.cc):
-// config::build_init_plan (namespaces, rootfs, attrs, identity, caps, net devices and,
-// once merged, the seccomp compiler it calls), cgroups::resolve_path, and the cgroup
+// config::build_init_plan (namespaces, rootfs, attrs, identity, caps, LSM labels, net
+// devices, the seccomp compiler), cgroups::resolve_path, and the cgroup
 // translation Manager::apply performs (v1/v2 file writes, device rules, the v2 device
 // eBPF program), for every host variant those take as options.
 //
@@ -31,6 +31,7 @@
 #include "base/log.h"
 #include "cgroups/resources.h"
 #include "config/plan.h"
+#include "security/lsm.h"
 
 namespace {
 
@@ -148,7 +149,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   {
     auto spec = oci::parse_config(in);
     if (spec) {
-      berth::config::Options opts{w.bundle, false, false, 0};
+      berth::config::Options opts;  // create's defaults: no CLI flag
+      opts.bundle = w.bundle;
+      // The LSM planning sees either host, chosen by the input so a run replays exactly:
+      // none enabled (this host), or AppArmor and SELinux with one loaded profile.
+      berth::security::LsmHost lsm;
+      if (size % 2) {
+        lsm.apparmor = lsm.selinux = true;
+        lsm.apparmor_profiles = "berth-default (enforce)\nunconfined-ish (complain)\n";
+      }
+      opts.lsm_host = lsm;
       // The parsed spec is kept for plan_cgroups; build_init_plan takes its own copy,
       // as create's load does.
       auto plan = berth::config::build_init_plan(*spec, opts);
@@ -158,9 +168,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         (void)plan.error().str();
       }
       if (spec->linux) plan_cgroups(*spec);
-      // Seccomp hook: the seccomp compiler (security/seccomp.cc) belongs in
-      // build_init_plan, which create already calls, so it is fuzzed from here without
-      // change. Should it be called from elsewhere in create, call it here too.
+      // The seccomp compiler (security/seccomp.cc) runs inside build_init_plan. Any
+      // planning step create gains outside build_init_plan must be called here too.
     }
   }
   if (open_fds() != fds_before) die("an fd leaked", in);
