@@ -1,7 +1,7 @@
 // libFuzzer target: bytes -> oci::parse_config (parse + validate) -> every pure planning
 // step `berth create` runs before its first side effect (runtime/create.cc):
-// config::build_init_plan (namespaces, rootfs, attrs, identity, caps, net devices and,
-// once merged, the seccomp compiler it calls), cgroups::resolve_path, and the cgroup
+// config::build_init_plan (namespaces, rootfs, attrs, identity, caps, LSM labels, net
+// devices, the seccomp compiler), cgroups::resolve_path, and the cgroup
 // translation Manager::apply performs (v1/v2 file writes, device rules, the v2 device
 // eBPF program), for every host variant those take as options.
 //
@@ -12,7 +12,9 @@
 // Any of those abort(), so libFuzzer saves the input.
 #include <dirent.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdlib.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -29,15 +31,18 @@
 #include "base/log.h"
 #include "cgroups/resources.h"
 #include "config/plan.h"
+#include "security/lsm.h"
 
 namespace {
 
 constexpr unsigned kMountCheckEvery = 256;
+constexpr long kRootfsEntries = 4;  // dir abs up loop, see world()
 
 struct World {
   std::string dir;     // mkdtemp'd; holds the two below
   std::string bundle;  // <dir>/bundle with an empty rootfs/
   std::string root;    // <dir>/state: what `--root` would be; planning never writes there
+  bool check_mounts = false;
   std::size_t mount_lines = 0;
   unsigned inputs = 0;
 };
@@ -83,14 +88,34 @@ World& world() {
     w->dir = tmpl;
     w->bundle = w->dir + "/bundle";
     w->root = w->dir + "/state";
-    if (::mkdir(w->bundle.c_str(), 0755) < 0 || ::mkdir((w->bundle + "/rootfs").c_str(), 0755) < 0 ||
-        ::mkdir(w->root.c_str(), 0700) < 0) {
-      std::perror("mkdir");
+    const std::string rootfs = w->bundle + "/rootfs";
+    // The rootfs is empty but for the links the destination check must see through:
+    // /abs and /up escape the root (absolute, and by ".."), /loop loops, /dir is plain.
+    if (::mkdir(w->bundle.c_str(), 0755) < 0 || ::mkdir(rootfs.c_str(), 0755) < 0 ||
+        ::mkdir((rootfs + "/dir").c_str(), 0755) < 0 || ::symlink("/", (rootfs + "/abs").c_str()) < 0 ||
+        ::symlink("../../..", (rootfs + "/up").c_str()) < 0 ||
+        ::symlink("loop", (rootfs + "/loop").c_str()) < 0 || ::mkdir(w->root.c_str(), 0700) < 0) {
+      std::perror("fake bundle");
       std::abort();
     }
+    // libFuzzer exit()s at the end of a bounded run: leave no temp dir behind then.
+    std::atexit([] {
+      const World& w = world();
+      for (const char* p : {"/rootfs/dir", "/rootfs/abs", "/rootfs/up", "/rootfs/loop", "/rootfs"})
+        (void)::remove((w.bundle + p).c_str());
+      (void)::rmdir(w.bundle.c_str());
+      (void)::rmdir(w.root.c_str());
+      (void)::rmdir(w.dir.c_str());
+    });
     // Planning warns about odd but accepted specs; keep the messages (their formatting
     // is exercised too) off the terminal.
     if (!berth::log::init("/dev/null", berth::log::Format::kText, true)) std::abort();
+    // A private mount namespace: mounts made on the host meanwhile (other tests running
+    // containers) must not count against us, and a planning bug that mounts must not
+    // touch the host. Without the privilege for it, the mount check is skipped.
+    w->check_mounts = ::unshare(CLONE_NEWNS) == 0 &&
+                      ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) == 0;
+    if (!w->check_mounts) std::fprintf(stderr, "fuzz_plan: no private mount namespace, mount check off\n");
     w->mount_lines = mountinfo_lines();
     return w;
   }();
@@ -124,7 +149,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   {
     auto spec = oci::parse_config(in);
     if (spec) {
-      berth::config::Options opts{w.bundle, false, false, 0};
+      berth::config::Options opts;  // create's defaults: no CLI flag
+      opts.bundle = w.bundle;
+      // The LSM planning sees either host, chosen by the input so a run replays exactly:
+      // none enabled (this host), or AppArmor and SELinux with one loaded profile.
+      berth::security::LsmHost lsm;
+      if (size % 2) {
+        lsm.apparmor = lsm.selinux = true;
+        lsm.apparmor_profiles = "berth-default (enforce)\nunconfined-ish (complain)\n";
+      }
+      opts.lsm_host = lsm;
       // The parsed spec is kept for plan_cgroups; build_init_plan takes its own copy,
       // as create's load does.
       auto plan = berth::config::build_init_plan(*spec, opts);
@@ -134,13 +168,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         (void)plan.error().str();
       }
       if (spec->linux) plan_cgroups(*spec);
+      // The seccomp compiler (security/seccomp.cc) runs inside build_init_plan. Any
+      // planning step create gains outside build_init_plan must be called here too.
     }
   }
   if (open_fds() != fds_before) die("an fd leaked", in);
-  if (count_entries(w.bundle) != 1 || count_entries(w.bundle + "/rootfs") != 0)
+  if (count_entries(w.bundle) != 1 || count_entries(w.bundle + "/rootfs") != kRootfsEntries ||
+      count_entries(w.bundle + "/rootfs/dir") != 0)
     die("the bundle changed", in);
   if (count_entries(w.root) != 0) die("the state root changed", in);
-  if (++w.inputs % kMountCheckEvery == 0 && mountinfo_lines() != w.mount_lines)
+  if (w.check_mounts && ++w.inputs % kMountCheckEvery == 0 && mountinfo_lines() != w.mount_lines)
     die("the mount table changed (in one of the last inputs)", in);
   return 0;
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The project's test command (README): builds berth, runs the unit tests, the oci-spec
 # tests, the integration and security suites (as root; tests/security also against a
-# test-only build with each protection switched off) and a bounded fuzz run of the config parser.
+# test-only build with each protection switched off) and bounded fuzz runs of the config
+# parser and of the planner.
 # Then the VM suite: pure cgroup v2 + AppArmor under QEMU (tests/vm, ~10 minutes).
 # Usage: tests/run-all.sh [--no-fuzz] [--no-vm]   (FUZZ_SECONDS=60 by default)
 # (--no-vm is for quick local runs; CI runs everything.)
@@ -43,6 +44,16 @@ if (( fuzz )) && command -v clang++ >/dev/null; then
     ninja -C build-fuzz &&
     mkdir -p build-fuzz/corpus &&
     ./build-fuzz/fuzz_config -max_total_time="$secs" -timeout=10 build-fuzz/corpus fuzz/corpus)
+  # berth's planner (fuzz/fuzz_plan.cc): config.json -> validation -> InitPlan, no side
+  # effects. Only the fuzz targets are built (the whole clang+ASan build would add
+  # minutes); expected_compat_check covers the std::expected stand-in clang uses.
+  fbuild=${FUZZ_BUILD_DIR:-build-fuzz}
+  ({ [[ -f "$fbuild/build.ninja" ]] || CC=clang CXX=clang++ meson setup "$fbuild" -Dfuzz=true -Dtests=false; } &&
+    ninja -C "$fbuild" fuzz/fuzz_plan fuzz/expected_compat_check &&
+    "$fbuild/fuzz/expected_compat_check" &&
+    mkdir -p "$fbuild/corpus-plan" &&
+    "$fbuild/fuzz/fuzz_plan" -dict=fuzz/plan.dict -max_total_time="$secs" -timeout=10 \
+      "$fbuild/corpus-plan" fuzz/corpus)
 fi
 if (( vm )); then
   tests/vm/run.sh --berth "$build/berth" --probe "$build/tests/probe/probe"

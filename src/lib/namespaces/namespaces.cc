@@ -1,9 +1,11 @@
 #include "namespaces/namespaces.h"
 
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <linux/nsfs.h>
 #include <sched.h>
 #include <sys/ioctl.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "base/file.h"
@@ -26,6 +28,23 @@ constexpr Kind kKinds[] = {
     {"pid", CLONE_NEWPID, "pid"},      {"time", CLONE_NEWTIME, "time"},
     {"cgroup", CLONE_NEWCGROUP, "cgroup"}, {"mount", CLONE_NEWNS, "mnt"},
 };
+
+// Opens a namespace file for setns(). O_PATH first, and the real open only once the
+// file is known to live on nsfs: an O_RDONLY open of an arbitrary path blocks forever on
+// a FIFO and acts on some devices (a tape rewinds, a watchdog arms). The reopen goes
+// through the O_PATH fd, so it is the very file that was checked.
+Result<UniqueFd> open_ns_file(const std::string& path, const char* ctx) {
+  UniqueFd pfd(::open(path.c_str(), O_PATH | O_CLOEXEC));
+  if (!pfd) return BERTH_SYS("%s: open %s", ctx, path.c_str());
+  struct statfs sfs;
+  if (::fstatfs(pfd.get(), &sfs) < 0) return BERTH_SYS("%s: statfs %s", ctx, path.c_str());
+  if (sfs.f_type != NSFS_MAGIC)
+    return BERTH_ERR(EINVAL, "%s: %s is not a namespace file", ctx, path.c_str());
+  std::string self = "/proc/self/fd/" + std::to_string(pfd.get());
+  UniqueFd fd(::open(self.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return BERTH_SYS("%s: open %s", ctx, path.c_str());
+  return fd;
+}
 
 }  // namespace
 
@@ -60,8 +79,7 @@ Result<Plan> build_plan(const oci::Spec& spec) {
       if (kind.flag == CLONE_NEWUSER)
         return BERTH_ERR(ENOTSUP, "linux.namespaces[%zu].type: user namespaces are not supported yet", i);
       if (n.path && !n.path->empty()) {
-        UniqueFd fd(::open(n.path->c_str(), O_RDONLY | O_CLOEXEC));
-        if (!fd) return BERTH_SYS("%s: open %s", ctx, n.path->c_str());
+        BERTH_TRY_ASSIGN(UniqueFd fd, open_ns_file(*n.path, ctx));
         // NS_GET_NSTYPE tells what kind of namespace the file is (Linux 4.11); refusing a
         // mismatch stops e.g. a mount namespace being joined as a network one.
         int t = ::ioctl(fd.get(), NS_GET_NSTYPE);
