@@ -183,10 +183,10 @@ Result<void> workdir(Ctx& c) {
   // so the raw syscall tells whether the cwd is reachable from the container's "/".
   char buf[PATH_MAX];
   long n = ::syscall(SYS_getcwd, buf, sizeof buf);
-  if ((n < 0 && errno != ENAMETOOLONG) || (n > 0 && buf[0] != '/'))
-    if (!unprotected("cwd"))
-      return BERTH_ERR(EPERM, "process.cwd: %s is outside the container's root filesystem",
-                       c.p.cwd.c_str());
+  const bool outside = (n < 0 && errno != ENAMETOOLONG) || (n > 0 && buf[0] != '/');
+  if (outside && !unprotected("cwd"))
+    return BERTH_ERR(EPERM, "process.cwd: %s is outside the container's root filesystem",
+                     c.p.cwd.c_str());
   return {};
 }
 
