@@ -70,7 +70,8 @@ assert_real_proc() {
 	run_probe
 	assert_real_proc
 	assert_ne "$status" 0 "a bind over /proc"
-	assert_contains "$stderr" "only a procfs may be mounted on /proc"
+	# the refusal is the property; the wording is berth's
+	! is_berth || assert_contains "$stderr" "only a procfs may be mounted on /proc"
 }
 
 @test "[proc-mount] CVE-2023-27561: a tmpfs over /proc after the proc mount" {
@@ -89,5 +90,5 @@ assert_real_proc() {
 	run_probe
 	assert_real_proc
 	assert_ne "$status" 0 "a mount over the LSM attributes"
-	assert_contains "$stderr" "LSM attributes"
+	! is_berth || assert_contains "$stderr" "LSM attributes"
 }
