@@ -1,10 +1,13 @@
 // berth: global flags (runc's), then a command. Exit code 1 on error, with the error on
 // stderr and, as a log line, in --log (containerd reads the last error's msg from there).
+#include <fcntl.h>
 #include <seccomp.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include "base/log.h"
@@ -54,6 +57,50 @@ void print_command_help(const Command& c) {
   if (!c.flags.empty()) std::printf("\nOPTIONS:\n%s", flags_help(c.flags).c_str());
 }
 
+// --preserve-fds N hands fds 3..3+N-1 of the caller to the container (and LISTEN_FDS
+// likewise). If the caller has fewer open, the first descriptors berth opens itself (the
+// log, the state dir, sockets, the cgroup) would take the missing numbers and be passed
+// on: a host handle in the container (CVE-2024-21626 class). So before anything is opened,
+// every missing number in 0..3+N-1 is filled with /dev/null. argv is scanned by hand
+// because the flag parser runs after --log is opened.
+long wanted_fds(int argc, char** argv) {
+  long n = 0;
+  auto take = [&](const char* v) {
+    char* end = nullptr;
+    long x = std::strtol(v, &end, 10);
+    if (end != v && *end == 0 && x > n) n = x;
+  };
+  for (int i = 1; i < argc; ++i) {
+    const char* a = argv[i];
+    if (std::strncmp(a, "--", 2) == 0) ++a;
+    if (std::strcmp(a, "-preserve-fds") == 0 && i + 1 < argc) take(argv[i + 1]);
+    if (std::strncmp(a, "-preserve-fds=", 14) == 0) take(a + 14);
+  }
+  if (const char* l = std::getenv("LISTEN_FDS")) {
+    long listen = 0;
+    char* end = nullptr;
+    listen = std::strtol(l, &end, 10);
+    if (end != l && listen > 0) n += listen;
+  }
+  return n;
+}
+
+void reserve_fds(int argc, char** argv) {
+  long last = 3 + wanted_fds(argc, argv);
+  struct rlimit rl;
+  if (::getrlimit(RLIMIT_NOFILE, &rl) == 0 && static_cast<rlim_t>(last) > rl.rlim_cur)
+    last = static_cast<long>(rl.rlim_cur);
+  for (int fd = 0; fd < last; ++fd) {
+    if (::fcntl(fd, F_GETFD) >= 0 || errno != EBADF) continue;
+    // Every lower number is open, so open() returns exactly fd.
+    int got = ::open("/dev/null", O_RDWR);
+    if (got >= 0 && got != fd) {
+      ::dup2(got, fd);
+      ::close(got);
+    }
+  }
+}
+
 }  // namespace
 
 int report(const Error& e) {
@@ -66,6 +113,7 @@ int report(const Error& e) {
 
 int main(int argc, char** argv) {
   using namespace berth::cli;
+  if (!berth::unprotected("fds-reserve")) reserve_fds(argc, argv);
   // Defence in depth for CVE-2019-5736 and CVE-2016-9962: as root, the runtime holds host
   // fds (state dir, bundle, logs) and is the binary a container would like to overwrite. A
   // non-dumpable process's /proc/<pid>/{exe,fd,mem,...} are closed to every process that

@@ -49,3 +49,47 @@ use_image_dev() {
 	run_probe
 	assert_eq "$(ls -A "$TEST_DIR/hostdev")" canary "entries of the host directory"
 }
+
+# /dev is a bind of a directory the image controls: berth creates no devices there, so
+# the image's /dev/null survives and only the mask's own check stands (setup.cc mask_path).
+bind_hostile_dev() {
+	mkdir -p "$BUNDLE/hostiledev"
+	cfg '.mounts |= map(select(.destination != "/dev" and (.destination | startswith("/dev/") | not))) |
+		.mounts += [{"destination": "/dev", "type": "bind", "source": $d, "options": ["rbind"]}] |
+		.linux.maskedPaths = ["/proc/timer_list"]' --arg d "$BUNDLE/hostiledev"
+	set_args /bin/sh -c 'stat -c "%F %t:%T" /proc/timer_list; head -c 64 /proc/timer_list'
+}
+
+# The masked path must be the 1:3 null device (and read empty), or the container refuses.
+assert_masked() {
+	[[ "$output" != *hostile* ]] ||
+		{ echo "the masked path shows something else: $output" >&2; return 1; }
+	if [ "$status" = 0 ]; then
+		assert_eq "$output" "character special file 1:3" "the masked /proc/timer_list"
+	else
+		assert_contains "$stderr" "/dev/null"
+	fi
+}
+
+@test "[devnull] CVE-2025-31133: bind-mounted /dev with a regular file as null" {
+	bind_hostile_dev
+	echo hostile-mask >"$BUNDLE/hostiledev/null"
+	run_probe
+	assert_masked
+	assert_eq "$(cat "$BUNDLE/hostiledev/null")" hostile-mask "the image's file"
+}
+
+@test "[devnull] CVE-2025-31133: bind-mounted /dev with another character device as null" {
+	bind_hostile_dev
+	mknod "$BUNDLE/hostiledev/null" c 1 5
+	run_probe
+	assert_masked
+}
+
+@test "[devnull] CVE-2025-31133: bind-mounted /dev whose null is a symlink to a procfs file" {
+	bind_hostile_dev
+	ln -s /proc/sys/kernel/hostname "$BUNDLE/hostiledev/null"
+	cfg '.hostname = "hostile-host"'
+	run_probe
+	assert_masked
+}

@@ -41,3 +41,54 @@ load helpers
 	assert_ne "$status" 0 "sysctl through a fake /proc/sys"
 	assert_contains "$stderr" "not on procfs"
 }
+
+# A host directory dressed up as procfs.
+fake_proc() {
+	mkdir -p "$TEST_DIR/fakeproc/sys/kernel" "$TEST_DIR/fakeproc/attr"
+	echo fake-procfs >"$TEST_DIR/fakeproc/marker"
+	echo fake-procfs >"$TEST_DIR/fakeproc/attr/marker"
+}
+
+# The container may refuse to start, or start with the real procfs on /proc: never with a
+# fake one.
+assert_real_proc() {
+	[[ "$output" != *fake-procfs* ]] || { echo "the container sees the fake procfs: $output" >&2; return 1; }
+	if [ "$status" = 0 ]; then
+		assert_eq "${output%%$'\n'*}" proc "filesystem type of the container's /proc"
+	else
+		assert_contains "$stderr" "/proc"
+	fi
+	[ -z "$(find "$TEST_DIR/fakeproc" -newer "$BUNDLE/config.json" -type f)" ] ||
+		{ echo "the runtime wrote into the fake procfs" >&2; return 1; }
+}
+
+@test "[proc-mount] CVE-2019-19921: a bind of a fake procfs over /proc after the proc mount" {
+	fake_proc
+	cfg '.mounts += [{"destination": "/proc", "type": "bind", "source": $f, "options": ["rbind"]}] |
+		.process.oomScoreAdj = 100' --arg f "$TEST_DIR/fakeproc"
+	set_args /bin/sh -c 'stat -f -c %T /proc; cat /proc/marker'
+	run_probe
+	assert_real_proc
+	assert_ne "$status" 0 "a bind over /proc"
+	# the refusal is the property; the wording is berth's
+	! is_berth || assert_contains "$stderr" "only a procfs may be mounted on /proc"
+}
+
+@test "[proc-mount] CVE-2023-27561: a tmpfs over /proc after the proc mount" {
+	cfg '.mounts += [{"destination": "/proc", "type": "tmpfs", "source": "tmpfs"}]'
+	mkdir -p "$TEST_DIR/fakeproc"
+	set_args /bin/sh -c 'stat -f -c %T /proc'
+	run_probe
+	assert_real_proc
+}
+
+@test "[proc-mount] CVE-2019-16884: a mount over /proc/self/attr" {
+	fake_proc
+	cfg '.mounts += [{"destination": "/proc/self/attr", "type": "bind", "source": $f,
+		"options": ["bind"]}]' --arg f "$TEST_DIR/fakeproc/attr"
+	set_args /bin/sh -c 'stat -f -c %T /proc; cat /proc/self/attr/marker'
+	run_probe
+	assert_real_proc
+	assert_ne "$status" 0 "a mount over the LSM attributes"
+	! is_berth || assert_contains "$stderr" "LSM attributes"
+}

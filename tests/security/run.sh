@@ -9,6 +9,7 @@
 #                        which proves it detects the escape its protection stops
 #   --unprotected-only   skip the first pass
 #
+# "[a,b] ..." names layered protections: it must fail with all of them off (BERTH_UNPROTECT=a,b).
 # A test named "[-] ..." has no switch; a "# can fail:" comment right above it must say how
 # it would catch a regression. The pass checks that such a comment exists.
 set -euo pipefail
@@ -46,7 +47,7 @@ for f in "${files[@]}"; do
 		/^# can fail:/ { why = 1 }
 		/^}/ { why = 0 }
 		/^@test / {
-			if ($0 !~ /^@test "\[[a-z0-9-]+\] /) { print f ": test without a [key]: " $0; bad = 1 }
+			if ($0 !~ /^@test "\[[a-z0-9,-]+\] /) { print f ": test without a [key]: " $0; bad = 1 }
 			else if ($0 ~ /^@test "\[-\] / && !why) {
 				print f ": [-] test without a \"# can fail:\" comment: " $0; bad = 1 }
 		}

@@ -6,6 +6,7 @@
 #include "process/init.h"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -176,6 +177,16 @@ Result<void> identity(Ctx& c) {
 
 Result<void> workdir(Ctx& c) {
   if (::chdir(c.p.cwd.c_str()) < 0) return BERTH_SYS("process.cwd: %s", c.p.cwd.c_str());
+  // CVE-2024-21626: a cwd such as /proc/self/fd/N follows an fd (a preserved one, or one
+  // that leaked) to a directory outside the container's root. The kernel's getcwd(2)
+  // reports such a directory as "(unreachable)/..." (glibc's wrapper hides it as ENOENT),
+  // so the raw syscall tells whether the cwd is reachable from the container's "/".
+  char buf[PATH_MAX];
+  long n = ::syscall(SYS_getcwd, buf, sizeof buf);
+  const bool outside = (n < 0 && errno != ENAMETOOLONG) || (n > 0 && buf[0] != '/');
+  if (outside && !unprotected("cwd"))
+    return BERTH_ERR(EPERM, "process.cwd: %s is outside the container's root filesystem",
+                     c.p.cwd.c_str());
   return {};
 }
 

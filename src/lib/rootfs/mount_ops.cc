@@ -149,6 +149,35 @@ Result<void> check_plain_dir(int root_fd, const MountOp& op, int dst) {
   return {};
 }
 
+// What may be mounted on /proc itself, and over the LSM attribute files in it. A bind or
+// tmpfs on /proc (before or after the proc mount) is a fake procfs: the runtime's later
+// writes there (sysctl, oom_score_adj, masks, AppArmor/SELinux attr files) would land in
+// the fake files, and the process would run unconfined (CVE-2019-19921, CVE-2023-27561).
+// A mount over <pid>/attr swallows the LSM label write the same way (CVE-2019-16884).
+// Binds over other procfs files stay allowed (lxcfs does that); the procfs writer refuses
+// to write through them (attrs/procfs.h).
+Result<void> check_proc_target(const MountOp& op) {
+  if (unprotected("proc-mount")) return {};
+  const std::string& d = op.destination;  // clean_path()ed by the plan builder
+  if (d == "/proc") {
+    if (!op.is_bind && op.type == "proc") return {};
+    struct statfs sfs;
+    if (op.is_bind && ::statfs(op.source.c_str(), &sfs) == 0 &&
+        static_cast<unsigned long>(sfs.f_type) == static_cast<unsigned long>(PROC_SUPER_MAGIC))
+      return {};
+    return BERTH_ERR(EPERM, "only a procfs may be mounted on /proc (a fake /proc would receive "
+                            "the runtime's writes)");
+  }
+  if (d.rfind("/proc/", 0) != 0) return {};
+  for (std::size_t at = 5; at != std::string::npos; at = d.find('/', at + 1)) {
+    std::size_t end = d.find('/', at + 1);
+    if (d.compare(at + 1, end == std::string::npos ? std::string::npos : end - at - 1, "attr") == 0)
+      return BERTH_ERR(EPERM, "refusing a mount over the LSM attributes (%s): the runtime's "
+                              "label writes would miss the real procfs", d.c_str());
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<void> mount_filesystem(int root_fd, const MountOp& op) {
@@ -212,8 +241,10 @@ unsigned long statfs_to_ms(unsigned long st) {
 }
 
 Result<void> mount_op(int root_fd, const MountOp& op) {
-  Result<void> r;
-  if (op.is_bind)
+  Result<void> r = check_proc_target(op);
+  if (!r) {
+    // reported below with the mount's description
+  } else if (op.is_bind)
     r = bind_mount(root_fd, op);
   else if (op.type == "cgroup")
     r = mount_cgroup(root_fd, op);

@@ -58,7 +58,9 @@ Result<void> mask_path(int root_fd, const std::string& path, UniqueFd& null_fd) 
   if (::fstat(fd->get(), &st) < 0) return BERTH_SYS("stat");
   if (S_ISDIR(st.st_mode)) return mount_empty_tmpfs_ro(fd->get());
   if (!null_fd) {
-    BERTH_TRY_ASSIGN(null_fd, open_in_root(root_fd, "/dev/null", O_PATH | O_NOFOLLOW));
+    // Test-only: the unprotected build follows a /dev/null symlink, as runtimes did.
+    const int nofollow = unprotected("devnull") ? 0 : O_NOFOLLOW;
+    BERTH_TRY_ASSIGN(null_fd, open_in_root(root_fd, "/dev/null", O_PATH | nofollow));
     struct stat ns;
     if (::fstat(null_fd.get(), &ns) < 0) return BERTH_SYS("stat /dev/null");
     if ((!S_ISCHR(ns.st_mode) || ns.st_rdev != makedev(1, 3)) && !unprotected("devnull")) {

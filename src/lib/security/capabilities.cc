@@ -157,8 +157,9 @@ Result<void> apply_caps(const CapsPlan& plan) {
   for (int w = 0; w < 2; ++w) {
     data[w].effective = static_cast<uint32_t>(plan.effective >> (32 * w));
     data[w].permitted = static_cast<uint32_t>(plan.permitted >> (32 * w));
-    // Test-only: the pre-CVE-2022-29162 behaviour of filling inheritable from permitted.
-    const uint64_t inh = unprotected("caps-inheritable") ? plan.permitted : plan.inheritable;
+    // Test-only: the pre-CVE-2022-29162 behaviour of filling inheritable with the whole
+    // bounding set (what engines put in every config).
+    const uint64_t inh = unprotected("caps-inheritable") ? plan.bounding : plan.inheritable;
     data[w].inheritable = static_cast<uint32_t>(inh >> (32 * w));
   }
   if (::syscall(SYS_capset, &hdr, data) != 0)
@@ -169,7 +170,7 @@ Result<void> apply_caps(const CapsPlan& plan) {
                      static_cast<unsigned long long>(plan.inheritable));
   // The ambient set survives execve for non-root users; start it from nothing so only
   // what the config asks for is there (CVE-2022-29162 class).
-  if (::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0)
+  if (!unprotected("caps-ambient") && ::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0)
     return BERTH_SYS("process.capabilities.ambient: PR_CAP_AMBIENT_CLEAR_ALL");
   for (int cap = 0; cap <= plan.last_cap; ++cap) {
     if (!(plan.ambient & bit(cap))) continue;
