@@ -62,8 +62,8 @@ int cmd_features(Context&, const Flags&) {
   oci::SeccompFeatures sc;
   sc.enabled = false;
   l.seccomp = sc;
-  l.apparmor = oci::EnabledFeature{false};
-  l.selinux = oci::EnabledFeature{false};
+  l.apparmor = oci::EnabledFeature{true};  // security/lsm.h (applied when the host has it)
+  l.selinux = oci::EnabledFeature{true};
   l.intel_rdt = oci::IntelRdtFeatures{false, false, false};
   oci::MountExtensionsFeatures mx;
   mx.idmap = oci::EnabledFeature{false};

@@ -17,6 +17,7 @@
 #include "rootfs/plan.h"
 #include "security/capabilities.h"
 #include "security/identity.h"
+#include "security/lsm.h"
 
 namespace berth::config {
 
@@ -35,6 +36,7 @@ struct InitPlan {
   attrs::Plan attrs;
   security::Identity identity;
   security::CapsPlan caps;
+  security::LsmPlan lsm;  // process.apparmorProfile, process.selinuxLabel
   bool no_new_privs = false;
   bool terminal = false;
   std::optional<oci::Box> console_size;

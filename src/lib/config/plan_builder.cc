@@ -34,6 +34,8 @@ Result<InitPlan> build_init_plan(oci::Spec spec, const Options& opts) {
   p.attrs.cpu_affinity_final.reset();
   p.identity = security::build_identity(spec);
   BERTH_TRY_ASSIGN(p.caps, security::build_caps_plan(spec));
+  // After the rootfs plan: linux.mountLabel goes into its mounts' data.
+  BERTH_TRY_ASSIGN(p.lsm, security::build_lsm_plan(spec, p.rootfs));
   BERTH_TRY(netlink::validate_net_devices(spec));
   p.has_net_devices = !spec.linux->net_devices.empty();
 
