@@ -42,6 +42,7 @@ struct World {
   std::string dir;     // mkdtemp'd; holds the two below
   std::string bundle;  // <dir>/bundle with an empty rootfs/
   std::string root;    // <dir>/state: what `--root` would be; planning never writes there
+  std::string lsm_on;  // <dir>/lsm: a fake sysroot with AppArmor (profiles loaded) and SELinux
   bool check_mounts = false;
   std::size_t mount_lines = 0;
   unsigned inputs = 0;
@@ -98,9 +99,29 @@ World& world() {
       std::perror("fake bundle");
       std::abort();
     }
+    // The files security/lsm.h reads below its sysroot.
+    w->lsm_on = w->dir + "/lsm";
+    static const char* const kLsmFiles[][2] = {
+        {"/sys/module/apparmor/parameters/enabled", "Y\n"},
+        {"/sys/kernel/security/apparmor/profiles",
+         "berth-default (enforce)\nunconfined-ish (complain)\n"},
+        {"/sys/fs/selinux/enforce", "1\n"},
+    };
+    for (const auto& f : kLsmFiles) {
+      std::string path = w->lsm_on + f[0];
+      for (std::size_t at = w->dir.size() + 1; (at = path.find('/', at + 1)) != std::string::npos;)
+        (void)::mkdir(path.substr(0, at).c_str(), 0755);
+      FILE* out = std::fopen(path.c_str(), "w");
+      if (!out || std::fputs(f[1], out) < 0 || std::fclose(out) != 0) {
+        std::perror("fake sysroot");
+        std::abort();
+      }
+    }
     // libFuzzer exit()s at the end of a bounded run: leave no temp dir behind then.
     std::atexit([] {
       const World& w = world();
+      std::string rm = "rm -rf '" + w.lsm_on + "'";
+      (void)std::system(rm.c_str());
       for (const char* p : {"/rootfs/dir", "/rootfs/abs", "/rootfs/up", "/rootfs/loop", "/rootfs"})
         (void)::remove((w.bundle + p).c_str());
       (void)::rmdir(w.bundle.c_str());
@@ -153,12 +174,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       opts.bundle = w.bundle;
       // The LSM planning sees either host, chosen by the input so a run replays exactly:
       // none enabled (this host), or AppArmor and SELinux with one loaded profile.
-      berth::security::LsmHost lsm;
-      if (size % 2) {
-        lsm.apparmor = lsm.selinux = true;
-        lsm.apparmor_profiles = "berth-default (enforce)\nunconfined-ish (complain)\n";
-      }
-      opts.lsm_host = lsm;
+      if (size % 2) opts.lsm_sysroot = w.lsm_on;
       // The parsed spec is kept for plan_cgroups; build_init_plan takes its own copy,
       // as create's load does.
       auto plan = berth::config::build_init_plan(*spec, opts);

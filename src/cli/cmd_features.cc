@@ -68,7 +68,7 @@ int cmd_features(Context&, const Flags&) {
   sc.known_flags = security::seccomp_known_flags();
   sc.supported_flags = security::seccomp_supported_flags();  // probed on this kernel
   l.seccomp = sc;
-  l.apparmor = oci::EnabledFeature{true};
+  l.apparmor = oci::EnabledFeature{true};  // security/lsm.h (applied when the host has it)
   l.selinux = oci::EnabledFeature{true};
   l.intel_rdt = oci::IntelRdtFeatures{false, false, false};
   oci::MountExtensionsFeatures mx;

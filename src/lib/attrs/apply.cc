@@ -48,13 +48,15 @@ Result<void> apply_rlimit(const Rlimit& r) {
   return fail(e.wrap(field));
 }
 
-Result<void> apply_oom_score_adj(int value) {
+Result<void> apply_oom_score_adj(int value, const Root* given) {
   auto fail_with = [](Error e) { return fail(e.wrap("process.oomScoreAdj")); };
-  auto proc = open_procfs_dir("/proc");
-  if (!proc) return fail_with(proc.error());
-  // "self" is an ordinary procfs symlink to the caller's pid directory, hence
-  // allow_symlinks; RESOLVE_BENEATH/NO_XDEV still keep the walk on this procfs mount.
-  auto fd = open_procfs_file(proc->get(), "self/oom_score_adj", O_WRONLY, true);
+  Root own;
+  if (!given) {
+    auto r = open_root();
+    if (!r) return fail_with(r.error());
+    own = std::move(*r);
+  }
+  auto fd = open_self_file(given ? *given : own, "oom_score_adj", O_WRONLY);
   if (!fd) return fail_with(fd.error());
   char buf[16];
   int n = std::snprintf(buf, sizeof buf, "%d", value);
@@ -79,14 +81,19 @@ Result<void> apply_uts(const Plan& plan) {
   return {};
 }
 
-Result<void> apply_sysctl(const Plan& plan) {
+Result<void> apply_sysctl(const Plan& plan, const Root* given) {
   if (plan.sysctl.empty()) return {};
-  auto dir = open_procfs_dir("/proc/sys");
-  if (!dir) return fail(dir.error().wrap("linux.sysctl"));
+  Root own;
+  if (!given) {
+    auto r = open_root();
+    if (!r) return fail(r.error().wrap("linux.sysctl"));
+    own = std::move(*r);
+  }
+  const Root& root = given ? *given : own;
   for (const Sysctl& s : plan.sysctl) {
     char field[300];
     std::snprintf(field, sizeof field, "linux.sysctl[\"%s\"]", s.key.c_str());
-    auto fd = open_procfs_file(dir->get(), s.rel_path.c_str(), O_WRONLY, false);
+    auto fd = open_sys_file(root, s.rel_path.c_str(), O_WRONLY);
     if (!fd) return fail(fd.error().wrap(field));
     auto w = write_all_once(fd->get(), s.value.data(), s.value.size());
     if (!w) {
@@ -98,8 +105,8 @@ Result<void> apply_sysctl(const Plan& plan) {
   return {};
 }
 
-Result<void> apply_process(const Plan& plan) {
-  if (plan.oom_score_adj) BERTH_TRY(apply_oom_score_adj(*plan.oom_score_adj));
+Result<void> apply_process(const Plan& plan, const Root* root) {
+  if (plan.oom_score_adj) BERTH_TRY(apply_oom_score_adj(*plan.oom_score_adj, root));
   if (plan.personality && ::personality(plan.personality->persona) == -1)
     return BERTH_SYS("linux.personality: personality(%#lx)", plan.personality->persona);
   // ioprio_set(2) on ourselves; children (the whole container) inherit it.

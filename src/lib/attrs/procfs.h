@@ -11,6 +11,15 @@
 //      mount (a bind mount over the target is refused with EXDEV), no /proc magic links,
 //      plus O_NOFOLLOW on the last component when symlinks are not wanted at all,
 //   3. checks the result with fstatfs() again.
+// Better than any check on the container's /proc: a private procfs instance made with
+// fsopen("proc") + fsmount() is detached, so nothing is or can be mounted over any of its
+// files, and the image cannot put symlinks in it. open_private_procfs() makes one; Root
+// holds it (or, where fsopen is unavailable, the verified container /proc) and the writes
+// of sysctls, oom_score_adj and the LSM exec labels all go through a Root.
+//
+// Test builds: unprotected("procfs-write") makes Root-based opens use the plain path under
+// /proc instead (follows whatever is mounted there), so tests/security/procfs.bats can
+// show that the protection matters.
 // Child side: no allocation.
 #pragma once
 
@@ -27,6 +36,28 @@ Result<UniqueFd> open_procfs_dir(const char* dir);
 /// (O_WRONLY, O_RDONLY...; O_CLOEXEC is added) and verifies the file is on procfs.
 /// allow_symlinks permits symlinks that stay beneath dirfd (needed for "self/...").
 Result<UniqueFd> open_procfs_file(int dirfd, const char* rel, int flags, bool allow_symlinks);
+
+/// A private, detached procfs instance (fsopen/fsmount; needs CAP_SYS_ADMIN, so make it
+/// before the capability drop). Its pid namespace is the caller's active one, and its
+/// /sys/net and ipc/uts sysctls are the caller's namespaces' (they follow the opener).
+Result<UniqueFd> open_private_procfs();
+
+/// Where procfs writes go: a private instance, or the verified container /proc.
+struct Root {
+  UniqueFd fd;
+  bool detached = false;  // a private instance: open "<pid>/..." without any symlink
+};
+
+/// open_private_procfs(), falling back to open_procfs_dir("/proc") when fsopen/fsmount
+/// are unavailable or refused (old kernels, restricted mount API).
+Result<Root> open_root();
+
+/// Opens "/proc/sys/<rel>" under root without symlinks.
+Result<UniqueFd> open_sys_file(const Root& root, const char* rel, int flags);
+
+/// Opens "/proc/self/<rel>" (rel like "oom_score_adj", "attr/apparmor/exec") under root:
+/// "<getpid()>/<rel>" without symlinks on a private instance, "self/<rel>" otherwise.
+Result<UniqueFd> open_self_file(const Root& root, const char* rel, int flags);
 
 /// Writes data with one write() call, as procfs wants; a short write is an error.
 Result<void> write_all_once(int fd, const char* data, std::size_t len);

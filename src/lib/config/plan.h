@@ -27,8 +27,9 @@ struct Options {
   bool no_pivot = false;
   bool no_new_keyring = false;
   int preserve_fds = 0;  // fds 3 .. 3+preserve_fds-1 are passed to the container process
-  /// The host's LSM support; unset: read from /sys (tests and the fuzzer pass their own).
-  std::optional<security::LsmHost> lsm_host;
+  /// Prefix of the /sys paths the LSM checks read: "" for the host; the fuzzer points it
+  /// at fake trees (security/lsm.h).
+  std::string lsm_sysroot;
 };
 
 struct InitPlan {
@@ -39,7 +40,7 @@ struct InitPlan {
   attrs::Plan attrs;
   security::Identity identity;
   security::CapsPlan caps;
-  security::LsmPlan lsm;
+  security::LsmPlan lsm;  // process.apparmorProfile, process.selinuxLabel
   bool no_new_privs = false;
   bool terminal = false;
   std::optional<oci::Box> console_size;

@@ -34,10 +34,8 @@ Result<InitPlan> build_init_plan(oci::Spec spec, const Options& opts) {
   p.attrs.cpu_affinity_final.reset();
   p.identity = security::build_identity(spec);
   BERTH_TRY_ASSIGN(p.caps, security::build_caps_plan(spec));
-  BERTH_TRY_ASSIGN(p.lsm, security::plan_lsm(spec, opts.lsm_host ? *opts.lsm_host
-                                                                  : security::detect_lsm_host()));
-  for (auto& m : p.rootfs.mounts)
-    m.options.data = security::with_mount_label(m.type, m.options.data, p.lsm.mount_label);
+  // After the rootfs plan: linux.mountLabel goes into its mounts' data.
+  BERTH_TRY_ASSIGN(p.lsm, security::build_lsm_plan(spec, p.rootfs, opts.lsm_sysroot));
   BERTH_TRY(netlink::validate_net_devices(spec));
   p.has_net_devices = !spec.linux->net_devices.empty();
   // Compiled here so a bad profile fails before anything is created.

@@ -42,6 +42,8 @@ struct Ctx {
   std::vector<std::string> env;
   std::string exec_path;     // args[0] resolved inside the container
   int stub_fd = -1;          // sealed berth-exec memfd (sealed_exec.h), or -1 unprotected
+  attrs::Root procfs;        // private procfs for sysctl/oom/LSM writes (CVE-2025-52881)
+  security::LsmFds lsm;      // exec-label files, opened privileged, written at the end
 };
 
 using Step = Result<void> (*)(Ctx&);
@@ -145,9 +147,24 @@ Result<void> create_container_hooks(Ctx& c) {
 
 Result<void> pivot(Ctx& c) { return rootfs::pivot(c.p.rootfs); }
 
-// After pivot_root, /proc/sys is the container's procfs; before readonlyPaths, because
-// /proc/sys is usually one of them.
-Result<void> sysctl(Ctx& c) { return attrs::apply_sysctl(c.p.attrs); }
+// Every procfs write of init (sysctl, oom_score_adj, LSM exec labels) goes through one
+// private procfs instance rather than the container's /proc, which the bundle's mounts
+// can cover (CVE-2025-52881; attrs/procfs.h). Made after pivot_root so it belongs to the
+// container's namespaces, and while we still hold CAP_SYS_ADMIN.
+Result<void> private_procfs(Ctx& c) {
+  const auto& a = c.p.attrs;
+  if (a.sysctl.empty() && !a.oom_score_adj && c.p.lsm.apparmor_profile.empty() &&
+      c.p.lsm.selinux_label.empty())
+    return {};
+  BERTH_TRY_ASSIGN(c.procfs, attrs::open_root());
+  return {};
+}
+
+const attrs::Root* procfs(const Ctx& c) { return c.procfs.fd ? &c.procfs : nullptr; }
+
+// Before readonlyPaths, in case the fallback (the container's /proc) is used: /proc/sys
+// is usually one of them.
+Result<void> sysctl(Ctx& c) { return attrs::apply_sysctl(c.p.attrs, procfs(c)); }
 
 Result<void> protect_paths(Ctx& c) { return rootfs::protect(c.p.rootfs); }
 
@@ -165,7 +182,20 @@ Result<void> console(Ctx& c) {
 
 // rlimits, oom_score_adj, scheduler, ioprio: before the uid switch and capability drop,
 // which would take away the right to set some of them.
-Result<void> process_attrs(Ctx& c) { return attrs::apply_process(c.p.attrs); }
+Result<void> process_attrs(Ctx& c) { return attrs::apply_process(c.p.attrs, procfs(c)); }
+
+// The exec-label files are opened now, before the identity switch: the private procfs
+// was made with privileges we are about to drop. The procfs handle is not needed after.
+Result<void> lsm_open(Ctx& c) {
+  if (c.procfs.fd) BERTH_TRY(security::open_lsm_attrs(c.p.lsm, c.procfs, c.lsm));
+  c.procfs.fd.reset();
+  return {};
+}
+
+// Last before reporting ready: the labels take effect at the next execve (ours, and the
+// startContainer hooks' children, which run "in the container"), never for berth's own
+// setup; writing them now, not after `start`, makes a bad profile a `create` error.
+Result<void> lsm_labels(Ctx& c) { return security::apply_lsm(c.p.lsm, c.lsm); }
 
 // The cwd must exist: config.md "cwd". chdir before dropping privileges would let a cwd
 // the user cannot enter pass, so it happens after the identity switch below; here we only
@@ -325,10 +355,6 @@ Result<void> start_container_hooks(Ctx& c) {
   return hooks::run_hooks(c.p.spec.hooks->start_container, "startContainer", js);
 }
 
-// AppArmor profile and SELinux label take effect at execve; written last so the runtime's
-// own steps above run unconfined (a profile need not allow mount, pivot_root, setns...).
-Result<void> exec_labels(Ctx& c) { return security::apply_exec_labels(c.p.lsm); }
-
 struct NamedStep {
   const char* name;
   Step fn;
@@ -347,11 +373,13 @@ constexpr NamedStep kSteps[] = {
     {"mounts", mounts},
     {"createContainer hooks", create_container_hooks},
     {"pivot_root", pivot},
+    {"private procfs", private_procfs},
     {"sysctl", sysctl},
     {"masked and read-only paths", protect_paths},
     {"console", console},
     {"process attributes", process_attrs},
     {"environment", environment},
+    {"LSM attr files", lsm_open},
     {"seccomp (without noNewPrivileges)", seccomp_privileged},
     {"identity", identity},
     {"cwd", workdir},
@@ -359,17 +387,17 @@ constexpr NamedStep kSteps[] = {
     {"no_new_privs", no_new_privs},
     {"close fds", close_fds},
     {"exec stub", make_exec_stub},
+    {"LSM exec labels", lsm_labels},
     {"seccomp (with noNewPrivileges)", seccomp_unprivileged},
     {"ready", ready},
     {"wait for start", wait_start},
     {"startContainer hooks", start_container_hooks},
-    {"exec labels", exec_labels},
 };
 
 }  // namespace
 
 void child_main(const ChildArgs& a) {
-  Ctx c{a, *a.plan, {}, {}, {}};
+  Ctx c{a, *a.plan, {}, {}, {}, -1, {}, {}};
   for (const auto& s : kSteps) {
     if (auto r = s.fn(c); !r) {
       sync::send_error(a.sock, r.error());

@@ -1,125 +1,149 @@
+// See lsm.h. Parent side: host checks and mount labels; child side: the exec-label writes.
 #include "security/lsm.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstring>
 
-#include "attrs/procfs.h"
 #include "base/file.h"
-#include "base/unprotect.h"
+#include "base/log.h"
 
 namespace berth::security {
 namespace {
 
-bool exists(const std::string& p) { return ::access(p.c_str(), F_OK) == 0; }
+constexpr unsigned long kSelinuxMagic = 0xf97cff8c;  // linux/magic.h SELINUX_MAGIC
 
-// A loaded profile appears as "name (enforce)" / "name (complain)" / "name (kill)" ...
-bool profile_loaded(const std::string& list, const std::string& name) {
+bool exists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+}  // namespace
+
+bool apparmor_enabled(const std::string& sysroot) {
+  auto text = read_file(sysroot + "/sys/module/apparmor/parameters/enabled");
+  return text && !text->empty() && (*text)[0] == 'Y';
+}
+
+bool selinux_enabled(const std::string& sysroot) {
+  const std::string dir = sysroot + "/sys/fs/selinux";
+  if (exists(dir + "/enforce")) return true;
+  struct statfs st;
+  return ::statfs(dir.c_str(), &st) == 0 && static_cast<unsigned long>(st.f_type) == kSelinuxMagic;
+}
+
+std::optional<bool> apparmor_profile_loaded(const std::string& profile,
+                                            const std::string& sysroot) {
+  auto text = read_file(sysroot + "/sys/kernel/security/apparmor/profiles");
+  if (!text) return std::nullopt;
+  // One "name (mode)" per line; a name may itself contain spaces, so match up to " (".
   std::size_t pos = 0;
-  while (pos < list.size()) {
-    std::size_t end = list.find('\n', pos);
-    if (end == std::string::npos) end = list.size();
-    std::string_view line(list.data() + pos, end - pos);
-    if (line.size() > name.size() && line.substr(0, name.size()) == name &&
-        line.substr(name.size(), 2) == " (")
+  while (pos < text->size()) {
+    std::size_t end = text->find('\n', pos);
+    if (end == std::string::npos) end = text->size();
+    std::string_view line(text->data() + pos, end - pos);
+    std::size_t mode = line.rfind(" (");
+    if (line.substr(0, mode == std::string_view::npos ? line.size() : mode) == profile)
       return true;
     pos = end + 1;
   }
   return false;
 }
 
-// Opens <attr> of the calling process on the real procfs: "/proc" must be procfs, and the
-// file is reached without crossing onto any other mount (attrs/procfs.h).
-Result<UniqueFd> open_attr(const char* rel) {
-  if (unprotected("procfs-write")) {
-    std::string p = std::string("/proc/") + rel;
-    UniqueFd fd(::open(p.c_str(), O_WRONLY | O_CLOEXEC));
-    if (!fd) return BERTH_SYS("open %s", p.c_str());
-    return fd;
-  }
-  BERTH_TRY_ASSIGN(UniqueFd proc, attrs::open_procfs_dir("/proc"));
-  return attrs::open_procfs_file(proc.get(), rel, O_WRONLY, true);
-}
-
-Result<void> write_attr(const char* rel, const std::string& value, const char* field) {
-  auto fd = open_attr(rel);
-  if (!fd) return fail(fd.error().wrap(field));
-  if (auto r = attrs::write_all_once(fd->get(), value.data(), value.size()); !r)
-    return fail(r.error().wrap(field));
-  return {};
-}
-
-}  // namespace
-
-LsmHost detect_lsm_host(const std::string& sysfs_root) {
-  LsmHost h;
-  // runc's test: the module parameter says "Y".
-  if (auto v = read_file(sysfs_root + "/module/apparmor/parameters/enabled"))
-    h.apparmor = !v->empty() && (*v)[0] == 'Y';
-  if (h.apparmor) {
-    if (auto v = read_file(sysfs_root + "/kernel/security/apparmor/profiles"))
-      h.apparmor_profiles = std::move(*v);
-  }
-  // selinuxfs is mounted at /sys/fs/selinux when SELinux is enabled.
-  h.selinux = exists(sysfs_root + "/fs/selinux/enforce");
-  return h;
-}
-
-Result<LsmPlan> plan_lsm(const oci::Spec& spec, const LsmHost& host) {
-  LsmPlan p;
-  if (spec.process && spec.process->apparmor_profile && !spec.process->apparmor_profile->empty()) {
-    const std::string& name = *spec.process->apparmor_profile;
-    if (host.apparmor) {
-      // "unconfined" is built in and never listed.
-      if (name != "unconfined" && !host.apparmor_profiles.empty() &&
-          !profile_loaded(host.apparmor_profiles, name))
-        return BERTH_ERR(ENOENT, "process.apparmorProfile: profile \"%s\" is not loaded",
-                         name.c_str());
-      p.apparmor_profile = name;
-    }
-  }
-  if (spec.process && spec.process->selinux_label && !spec.process->selinux_label->empty()) {
-    if (!host.selinux)
-      return BERTH_ERR(EINVAL, "process.selinuxLabel: SELinux is not enabled on this host");
-    p.selinux_label = *spec.process->selinux_label;
-  }
-  if (spec.linux && spec.linux->mount_label && !spec.linux->mount_label->empty()) {
-    if (!host.selinux)
-      return BERTH_ERR(EINVAL, "linux.mountLabel: SELinux is not enabled on this host");
-    p.mount_label = *spec.linux->mount_label;
-  }
-  return p;
-}
-
-std::string with_mount_label(const std::string& fstype, const std::string& data,
-                             const std::string& label) {
-  // Filesystems without xattr labelling take their context from the mount; proc, sysfs,
-  // cgroup and binds keep the policy's labels (a context= there fails or relabels the host).
-  static constexpr const char* kTypes[] = {"tmpfs", "devpts", "mqueue", "shm", "ramfs"};
-  if (label.empty() || data.find("context=") != std::string::npos) return data;
-  bool takes = false;
-  for (const char* t : kTypes) takes = takes || fstype == t;
-  if (!takes) return data;
+std::string format_mount_label(const std::string& data, const std::string& label) {
   std::string opt = "context=\"" + label + "\"";
   return data.empty() ? opt : data + "," + opt;
 }
 
-Result<void> apply_exec_labels(const LsmPlan& plan) {
-  if (!plan.apparmor_profile.empty()) {
-    // Newer kernels have a per-LSM directory; /proc/self/attr/exec is the older interface.
-    std::string v = "exec " + plan.apparmor_profile;
-    const char* rel = "self/attr/apparmor/exec";
-    if (::access("/proc/self/attr/apparmor", F_OK) != 0) rel = "self/attr/exec";
-    if (auto r = write_attr(rel, v, "process.apparmorProfile"); !r) {
-      if (r.error().code() == ENOENT)
+bool mount_takes_label(const rootfs::MountOp& op) {
+  if (op.is_bind || op.options.remount) return false;
+  for (const char* t : {"proc", "sysfs", "cgroup", "cgroup2", "mqueue"})
+    if (op.type == t) return false;
+  return true;
+}
+
+Result<LsmPlan> build_lsm_plan(const oci::Spec& spec, rootfs::Plan& rootfs,
+                               const std::string& sysroot) {
+  LsmPlan plan;
+  const oci::Process* proc = spec.process ? &*spec.process : nullptr;
+  if (proc && proc->apparmor_profile && !proc->apparmor_profile->empty()) {
+    const std::string& name = *proc->apparmor_profile;
+    if (!apparmor_enabled(sysroot)) {
+      BERTH_WARN("process.apparmorProfile: AppArmor is not enabled on this host; "
+                 "ignoring profile \"%s\"", name.c_str());
+    } else {
+      // The kernel parses the written text as "exec <name>"; a newline or NUL would end
+      // the name early and apply some other profile.
+      if (name.find_first_of(std::string_view("\n\0", 2)) != std::string::npos)
+        return BERTH_ERR(EINVAL, "process.apparmorProfile: invalid profile name");
+      // "unconfined" is built in and never listed.
+      if (name != "unconfined" && apparmor_profile_loaded(name, sysroot) == false)
         return BERTH_ERR(ENOENT, "process.apparmorProfile: profile \"%s\" is not loaded",
-                         plan.apparmor_profile.c_str());
-      return r;
+                         name.c_str());
+      plan.apparmor_profile = name;
     }
   }
-  if (!plan.selinux_label.empty())
-    BERTH_TRY(write_attr("self/attr/exec", plan.selinux_label, "process.selinuxLabel"));
+  const bool want_label = proc && proc->selinux_label && !proc->selinux_label->empty();
+  const bool want_mount = spec.linux && spec.linux->mount_label && !spec.linux->mount_label->empty();
+  if ((want_label || want_mount) && !selinux_enabled(sysroot))
+    return BERTH_ERR(ENOTSUP, "%s: SELinux is not enabled on this host",
+                     want_label ? "process.selinuxLabel" : "linux.mountLabel");
+  if (want_label) {
+    if (proc->selinux_label->find('\0') != std::string::npos)
+      return BERTH_ERR(EINVAL, "process.selinuxLabel: invalid label");
+    plan.selinux_label = *proc->selinux_label;
+  }
+  if (want_mount) {
+    const std::string& label = *spec.linux->mount_label;
+    // The label is quoted in the mount data; a quote or a comma would end the option.
+    if (label.find_first_of(std::string_view("\",\0", 3)) != std::string::npos)
+      return BERTH_ERR(EINVAL, "linux.mountLabel: invalid label \"%s\"", label.c_str());
+    for (auto& op : rootfs.mounts)
+      if (mount_takes_label(op)) op.options.data = format_mount_label(op.options.data, label);
+  }
+  return plan;
+}
+
+Result<void> open_lsm_attrs(const LsmPlan& plan, const attrs::Root& root, LsmFds& fds) {
+  if (!plan.apparmor_profile.empty()) {
+    // Linux 5.8+ has a directory per LSM; older kernels only the shared attr/exec.
+    auto fd = attrs::open_self_file(root, "attr/apparmor/exec", O_WRONLY);
+    if (!fd && fd.error().code() == ENOENT)
+      fd = attrs::open_self_file(root, "attr/exec", O_WRONLY);
+    if (!fd) return fail(fd.error().wrap("process.apparmorProfile"));
+    fds.apparmor = std::move(*fd);
+  }
+  if (!plan.selinux_label.empty()) {
+    auto fd = attrs::open_self_file(root, "attr/exec", O_WRONLY);
+    if (!fd) return fail(fd.error().wrap("process.selinuxLabel"));
+    fds.selinux = std::move(*fd);
+  }
+  return {};
+}
+
+Result<void> apply_lsm(const LsmPlan& plan, LsmFds& fds) {
+  if (fds.apparmor) {
+    char buf[4096];
+    int n = std::snprintf(buf, sizeof buf, "exec %s", plan.apparmor_profile.c_str());
+    if (n < 0 || static_cast<std::size_t>(n) >= sizeof buf)
+      return BERTH_ERR(ENAMETOOLONG, "process.apparmorProfile: profile name too long");
+    auto w = attrs::write_all_once(fds.apparmor.get(), buf, static_cast<std::size_t>(n));
+    if (!w && w.error().code() == ENOENT)
+      return BERTH_ERR(ENOENT, "process.apparmorProfile: profile \"%s\" is not loaded",
+                       plan.apparmor_profile.c_str());
+    if (!w) return fail(w.error().wrap("process.apparmorProfile"));
+    fds.apparmor.reset();
+  }
+  if (fds.selinux) {
+    auto w = attrs::write_all_once(fds.selinux.get(), plan.selinux_label.data(),
+                                   plan.selinux_label.size());
+    if (!w) return fail(w.error().wrap("process.selinuxLabel"));
+    fds.selinux.reset();
+  }
   return {};
 }
 

@@ -189,26 +189,62 @@ TEST(ApplySysctl, WritesOnlyTheContainersNetns) {
   EXPECT_EQ(slurp("/proc/sys/net/ipv4/ip_forward"), host);
 }
 
-TEST(ApplySysctl, RefusesAFilePlantedOverTheTarget) {
-  REQUIRE_ROOT();
-  // CVE-2025-52881 class: a bind mount over /proc/sys/... must not receive the write.
-  auto r = sysctl_child(ip_forward_plan("1"), [] {
-    if (mount("tmpfs", "/tmp", "tmpfs", 0, nullptr) != 0) return false;
-    int f = open("/tmp/fake", O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
-    if (f < 0) return false;
-    close(f);
-    return mount("/tmp/fake", "/proc/sys/net/ipv4/ip_forward", nullptr, MS_BIND, nullptr) == 0;
-  });
-  EXPECT_EQ(r.exit_code, 1) << r.out;
-  EXPECT_EQ(r.out.rfind("linux.sysctl[\"net.ipv4.ip_forward\"]: open net/ipv4/ip_forward: ", 0),
-            0u) << r.out;
+// CVE-2025-52881 class: a bind mount over /proc/sys/... must not receive the write.
+bool plant_over_ip_forward() {
+  if (mount("tmpfs", "/tmp", "tmpfs", 0, nullptr) != 0) return false;
+  int f = open("/tmp/fake", O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+  if (f < 0) return false;
+  close(f);
+  return mount("/tmp/fake", "/proc/sys/net/ipv4/ip_forward", nullptr, MS_BIND, nullptr) == 0;
+}
 
-  // /proc/sys itself replaced by something that is not procfs.
-  r = sysctl_child(ip_forward_plan("1"), [] {
-    return mount("tmpfs", "/proc/sys", "tmpfs", 0, nullptr) == 0;
+TEST(ApplySysctl, PrivateProcfsIgnoresAFilePlantedOverTheTarget) {
+  REQUIRE_ROOT();
+  // The default root is a private procfs instance: the write reaches the real sysctl
+  // (conf/all/forwarding is the same setting) and the planted file stays empty.
+  auto r = run_in_child([&](int fd) {
+    if (unshare(CLONE_NEWNS | CLONE_NEWNET) != 0) return 3;
+    if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) return 4;
+    if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0) return 5;
+    if (!plant_over_ip_forward()) return 6;
+    auto a = apply_sysctl(ip_forward_plan("1"));
+    if (!a) { put(fd, a.error().str()); return 1; }
+    put(fd, slurp("/proc/sys/net/ipv4/conf/all/forwarding") + "fake=" + slurp("/tmp/fake"));
+    return 0;
   });
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(r.out, "1\nfake=");
+}
+
+TEST(ApplySysctl, FallbackRootRefusesAFilePlantedOverTheTarget) {
+  REQUIRE_ROOT();
+  // Without fsopen, the container's /proc is used, and the checked walk refuses to cross
+  // onto the planted mount.
+  auto with_proc_root = [](const std::function<bool()>& setup) {
+    return run_in_child([&](int fd) {
+      if (unshare(CLONE_NEWNS | CLONE_NEWNET) != 0) return 3;
+      if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) return 4;
+      if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0)
+        return 5;
+      if (!setup()) return 6;
+      auto dir = open_procfs_dir("/proc");
+      if (!dir) { put(fd, dir.error().str()); return 1; }
+      Root root;
+      root.fd = std::move(*dir);
+      auto a = apply_sysctl(ip_forward_plan("1"), &root);
+      if (!a) { put(fd, a.error().str()); return 1; }
+      return 0;
+    });
+  };
+  auto r = with_proc_root(plant_over_ip_forward);
   EXPECT_EQ(r.exit_code, 1) << r.out;
-  EXPECT_NE(r.out.find("/proc/sys is not on procfs"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.rfind("linux.sysctl[\"net.ipv4.ip_forward\"]: open sys/net/ipv4/ip_forward: ", 0),
+            0u) << r.out;
+  // /proc/sys itself replaced by something that is not procfs.
+  r = with_proc_root([] { return mount("tmpfs", "/proc/sys", "tmpfs", 0, nullptr) == 0; });
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_EQ(r.out.rfind("linux.sysctl[\"net.ipv4.ip_forward\"]: open sys/net/ipv4/ip_forward: ", 0),
+            0u) << r.out;
 }
 
 }  // namespace

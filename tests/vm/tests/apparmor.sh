@@ -1,4 +1,4 @@
-# apparmor: the VM provides AppArmor (berth's AppArmor support is a later issue; this only
+# apparmor: the VM provides AppArmor (berth's use of it is tested in apparmor_profile.sh; this only
 # checks that the kernel, securityfs and apparmor_parser work, so that tests can rely on it).
 . /tests/lib.sh
 
