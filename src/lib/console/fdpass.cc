@@ -37,11 +37,20 @@ Result<void> send_fd(int unix_sock, int fd, std::string_view name) {
   c->cmsg_type = SCM_RIGHTS;
   c->cmsg_len = CMSG_LEN(sizeof(int));
   std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
-  for (;;) {
-    ssize_t n = ::sendmsg(unix_sock, &msg, MSG_NOSIGNAL);
-    if (n >= 0) return {};
-    if (errno != EINTR) return BERTH_SYS("sendmsg (SCM_RIGHTS)");
+  ssize_t n;
+  do {
+    n = ::sendmsg(unix_sock, &msg, MSG_NOSIGNAL);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) return BERTH_SYS("sendmsg (SCM_RIGHTS)");
+  // A stream socket may take a long payload partially; the fd went with the first part.
+  for (std::size_t off = static_cast<std::size_t>(n); off < iov.iov_len;) {
+    ssize_t w = ::send(unix_sock, static_cast<const char*>(iov.iov_base) + off, iov.iov_len - off,
+                       MSG_NOSIGNAL);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return BERTH_SYS("send");
+    off += static_cast<std::size_t>(w);
   }
+  return {};
 }
 
 Result<UniqueFd> recv_fd(int unix_sock, std::string* name) {
@@ -86,9 +95,9 @@ Result<UniqueFd> recv_fd(int unix_sock, std::string* name) {
   return std::move(got[0]);
 }
 
-Result<void> send_to_console_socket(const std::string& socket_path, int master_fd) {
+Result<UniqueFd> connect_unix(const std::string& socket_path) {
   UniqueFd sock(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  if (!sock) return BERTH_SYS("console socket");
+  if (!sock) return BERTH_SYS("socket");
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
   std::string path = socket_path;
@@ -96,21 +105,27 @@ Result<void> send_to_console_socket(const std::string& socket_path, int master_f
   if (path.size() >= sizeof addr.sun_path) {
     // Deep bundle paths exceed sun_path (108 bytes); go through the directory's fd.
     auto slash = path.rfind('/');
-    if (slash == std::string::npos) return BERTH_ERR(ENAMETOOLONG, "console socket path too long");
+    if (slash == std::string::npos) return BERTH_ERR(ENAMETOOLONG, "%s: path too long", socket_path.c_str());
     std::string d = slash == 0 ? "/" : path.substr(0, slash);
     dir.reset(::open(d.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (!dir) return BERTH_SYS("open %s", d.c_str());
     path = "/proc/self/fd/" + std::to_string(dir.get()) + path.substr(slash);
     if (path.size() >= sizeof addr.sun_path)
-      return BERTH_ERR(ENAMETOOLONG, "console socket path too long");
+      return BERTH_ERR(ENAMETOOLONG, "%s: path too long", socket_path.c_str());
   }
   std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
   int r;
   do {
     r = ::connect(sock.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr);
   } while (r < 0 && errno == EINTR);
-  if (r < 0) return BERTH_SYS("connect to console socket %s", socket_path.c_str());
-  return send_fd(sock.get(), master_fd, kPtmxName);
+  if (r < 0) return BERTH_SYS("connect %s", socket_path.c_str());
+  return sock;
+}
+
+Result<void> send_to_console_socket(const std::string& socket_path, int master_fd) {
+  auto sock = connect_unix(socket_path);
+  if (!sock) return fail(sock.error().wrap("console socket"));
+  return send_fd(sock->get(), master_fd, kPtmxName);
 }
 
 }  // namespace berth::console
