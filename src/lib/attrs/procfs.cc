@@ -33,11 +33,6 @@ Result<UniqueFd> open_procfs_dir(const char* dir) {
 }
 
 Result<UniqueFd> open_procfs_file(int dirfd, const char* rel, int flags, bool allow_symlinks) {
-  if (unprotected("procfs-write")) {  // test-only: the naive open an overmount can redirect
-    UniqueFd fd(::openat(dirfd, rel, flags | O_CLOEXEC));
-    if (!fd) return BERTH_SYS("open %s", rel);
-    return fd;
-  }
   struct open_how how = {};
   how.flags = static_cast<uint64_t>(flags | O_CLOEXEC | (allow_symlinks ? 0 : O_NOFOLLOW));
   how.resolve = RESOLVE_BENEATH | RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS;
