@@ -60,19 +60,43 @@ run_berth state "$ID"
 [ "$BERTH_RC" != 0 ] || fail "a container was left behind: $BERTH_OUT"
 assert_missing /sys/fs/cgroup/berth-vm-aa-missing "its cgroup"
 
-# 3. CVE-2025-52881: a host file bound over the container's /proc/self/attr/apparmor/exec
-# (mounts come after /proc; at mount time "self" is the container's init, which is the
-# process that later writes the file). The write must still reach the real procfs.
+# 3. CVE-2025-52881 / CVE-2019-16884: a host file bound over the container's
+# /proc/self/attr/apparmor/exec would swallow the profile write. berth refuses any mount
+# over an attr directory up front (as runc does for mounts inside /proc): a clear error,
+# the host file untouched, no container left.
 canary=/tmp/aa-canary
 echo canary >"$canary"
 _vm_dirs="$_vm_dirs $canary"
+cp "$b/config.json" "$b/config.base.json"
 cfg "$b" '.mounts += [{"destination": "/proc/self/attr/apparmor/exec", "type": "bind",
 	"source": "/tmp/aa-canary", "options": ["bind"]}]'
 set_args "$b" sh -c 'cat /proc/self/attr/current'
 new_id overmount
 run_berth run --bundle "$b" "$ID"
 assert_eq "$(cat "$canary")" canary "host file bound over attr/apparmor/exec"
-assert_eq "$BERTH_RC" 0 "overmounted container exit status"
-assert_eq "$BERTH_OUT" "berth-test-deny (enforce)" "attr/current with the bind mount"
+[ "$BERTH_RC" != 0 ] || fail "a mount over attr/apparmor/exec was accepted: $BERTH_OUT"
+case $BERTH_ERR in *"LSM attributes"*) log "ok: refused: $BERTH_ERR" ;; *) fail "unclear error: $BERTH_ERR" ;; esac
+run_berth state "$ID"
+[ "$BERTH_RC" != 0 ] || fail "a container was left behind: $BERTH_OUT"
 
-pass "confined (deny /tmp/denied = EACCES, /tmp/ok writable), missing profile refused, attr overmount ignored"
+# 4. A fake directory bound over the whole /proc/self (the path resolves, inside the root,
+# to /proc/<init pid>, the process that later writes its label) is not an attr mount, so
+# it is accepted; the label write must still reach the real procfs, because berth writes
+# LSM attributes through its own detached procfs instance (src/lib/attrs/procfs.h).
+fake=/tmp/aa-fakeself
+mkdir -p "$fake/attr/apparmor"
+: >"$fake/attr/apparmor/exec"
+: >"$fake/attr/exec"
+: >"$fake/attr/current"
+_vm_dirs="$_vm_dirs $fake"
+cp "$b/config.base.json" "$b/config.json"
+cfg "$b" '.mounts += [{"destination": "/proc/self", "type": "bind",
+	"source": "/tmp/aa-fakeself", "options": ["rbind"]}]'
+set_args "$b" sh -c 'if echo x >/tmp/denied 2>/dev/null; then echo denied-writable; else echo denied-refused; fi'
+new_id fakeself
+run_berth run --bundle "$b" "$ID"
+assert_eq "$BERTH_RC" 0 "container with a fake /proc/self: exit status ($BERTH_ERR)"
+assert_eq "$BERTH_OUT" denied-refused "confinement with a fake /proc/self"
+assert_eq "$(cat "$fake/attr/apparmor/exec" "$fake/attr/exec")" "" "fake attr files"
+
+pass "confined (deny /tmp/denied = EACCES, /tmp/ok writable), missing profile refused, attr overmount refused, fake /proc/self ignored"
