@@ -102,6 +102,12 @@ requires_feature() {
 
 # The runtime with a per-test state root.
 rt() {
+	# Remember every word (container ids) and the bundle's cgroupsPath: teardown's
+	# leftover-cgroup check looks only at cgroups this test could have made, so containers
+	# of other suites running on the same machine do not fail it.
+	printf '%s\n' "$@" >>"$TEST_DIR/rt-words"
+	[ -f "${BUNDLE:-}/config.json" ] &&
+		jq -r '.linux.cgroupsPath // empty' "$BUNDLE/config.json" >>"$TEST_DIR/rt-words" 2>/dev/null
 	"$RUNTIME" --root "$TEST_ROOT" "$@"
 }
 
@@ -321,6 +327,18 @@ cgroup_snapshot() {
 	find "$h" -mindepth 1 -maxdepth 2 -type d 2>/dev/null | grep -vx "$h/berth" | sort
 }
 
+# Filter cgroup directories (stdin) down to those named after a word this test passed to
+# the runtime (a container id) or the last component of a cgroupsPath it used.
+own_cgroups() {
+	local d
+	while read -r d; do
+		[ -n "$d" ] || continue
+		grep -qxF -e "${d##*/}" -e "/${d#*/sys/fs/cgroup/*/}" -e "${d#/sys/fs/cgroup}" \
+			"$TEST_DIR/rt-words" 2>/dev/null && echo "$d"
+	done
+	return 0
+}
+
 teardown() {
 	local rc=0 id c
 	for c in "${CLEANUP_CMDS[@]}"; do eval "$c" >/dev/null 2>&1 || true; done
@@ -338,9 +356,11 @@ teardown() {
 	if ! assert_no_state; then rc=1; fi
 	local cg_now
 	cg_now=$(cgroup_snapshot)
-	if [ "$cg_now" != "$HOST_CGROUPS" ]; then
+	local cg_left
+	cg_left=$(comm -13 <(echo "$HOST_CGROUPS") <(echo "$cg_now") | own_cgroups)
+	if [ -n "$cg_left" ]; then
 		echo "cgroups left behind:" >&2
-		comm -13 <(echo "$HOST_CGROUPS") <(echo "$cg_now") >&2
+		echo "$cg_left" >&2
 		rc=1
 	fi
 	if ! assert_no_mounts; then
