@@ -14,7 +14,9 @@ write_hook_script() { # <path>
 		env >"$MARKS/$name.env"
 		readlink /proc/self/ns/mnt >"$MARKS/$name.mntns"
 		readlink /proc/self/ns/pid >"$MARKS/$name.pidns"
+		[ -z "$HOOK_SLEEP" ] || sleep "$HOOK_SLEEP"
 		echo "$name" >>"$MARKS/order"
+		[ -z "$HOOK_FAIL" ] || exit 3
 		exit 0
 	EOF_HOOK
 	chmod +x "$1"
@@ -38,6 +40,8 @@ setup_hooks() {
 
 @test "hooks: every hook runs, in order, at the right operation" {
 	setup_hooks
+	# A slow startContainer hook: `start` must wait for it (and the exec) before poststart.
+	cfg '.hooks.startContainer[0].env += ["HOOK_SLEEP=0.5"]'
 	set_args /probe sleep 100
 	create_ctr hk
 	local h
@@ -68,6 +72,21 @@ setup_hooks() {
 		[[ "$order" == *createRuntime*createContainer*startContainer*poststop* ]]
 	fi
 	[[ "$order" == *prestart*startContainer* ]]
+}
+
+@test "hooks: a failing startContainer hook fails start; no poststart, the container stops" {
+	setup_hooks
+	cfg '.hooks.startContainer[0].env += ["HOOK_FAIL=1"]'
+	set_args /probe sleep 100
+	create_ctr hk
+	run --separate-stderr rt start hk
+	assert_ne "$status" 0 "start with a failing startContainer hook"
+	echo "$stderr"
+	[ -e "$M/startContainer.state" ]
+	[ ! -e "$M/poststart.state" ] || { echo "poststart ran after a failed startContainer hook"; return 1; }
+	wait_status hk stopped
+	rt delete hk
+	[ -e "$M/poststop.state" ]
 }
 
 @test "hooks: the state on stdin" {

@@ -44,6 +44,7 @@ struct Ctx {
   int stub_fd = -1;          // sealed berth-exec memfd (sealed_exec.h), or -1 unprotected
   attrs::Root procfs;        // private procfs for sysctl/oom/LSM writes (CVE-2025-52881)
   security::LsmFds lsm;      // exec-label files, opened privileged, written at the end
+  int start_fd = -1;         // exec.fifo write end while `berth start` waits (create mode)
 };
 
 using Step = Result<void> (*)(Ctx&);
@@ -334,12 +335,19 @@ Result<void> wait_start(Ctx& c) {
   }
   char path[64];
   std::snprintf(path, sizeof path, "/proc/self/fd/%d", c.a.fifo_fd);
-  // Blocks until `berth start` opens the fifo for reading.
-  int fd = ::open(path, O_WRONLY | O_CLOEXEC);
-  if (fd < 0) return BERTH_SYS("open exec.fifo");
-  ssize_t n = ::write(fd, "0", 1);
-  ::close(fd);
-  if (n != 1) return BERTH_SYS("write exec.fifo");
+  // Blocks until `berth start` opens the fifo for reading. Close-on-exec: `start` sees
+  // EOF once the container process is exec'd.
+  c.start_fd = ::open(path, O_WRONLY | O_CLOEXEC);
+  if (c.start_fd < 0) return BERTH_SYS("open exec.fifo");
+  return {};
+}
+
+// Tells `berth start` the startContainer hooks are done; it then waits for EOF (the exec)
+// before it runs poststart hooks, so those follow the user process's start (config.md
+// "Lifecycle" steps 7-9) instead of racing the startContainer hooks.
+Result<void> signal_started(Ctx& c) {
+  if (c.start_fd < 0) return {};
+  if (::write(c.start_fd, "0", 1) != 1) return BERTH_SYS("write exec.fifo");
   return {};
 }
 
@@ -392,12 +400,13 @@ constexpr NamedStep kSteps[] = {
     {"ready", ready},
     {"wait for start", wait_start},
     {"startContainer hooks", start_container_hooks},
+    {"signal start", signal_started},
 };
 
 }  // namespace
 
 void child_main(const ChildArgs& a) {
-  Ctx c{a, *a.plan, {}, {}, {}, -1, {}, {}};
+  Ctx c{a, *a.plan, {}, {}, {}, -1, {}, {}, -1};
   for (const auto& s : kSteps) {
     if (auto r = s.fn(c); !r) {
       sync::send_error(a.sock, r.error());

@@ -51,16 +51,34 @@ Result<void> start(const Global& g, const std::string& id) {
   // Non-blocking open: if init died, a blocking open would wait forever for a writer.
   UniqueFd fifo(::openat(dir.get(), state::Store::kExecFifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC));
   if (!fifo) return BERTH_SYS("open exec.fifo");
+  // init writes one byte after its startContainer hooks and holds the write end until
+  // exec (close-on-exec), so: the byte, then EOF. EOF with no byte means init died (a
+  // startContainer hook failed or it was killed). Linux reports no POLLHUP on a fifo
+  // whose writer has not opened yet, so polling before init's open is safe.
+  bool got_byte = false;
   for (;;) {
     struct pollfd p = {fifo.get(), POLLIN, 0};
     int n = ::poll(&p, 1, 100);
     if (n < 0 && errno != EINTR) return BERTH_SYS("poll exec.fifo");
-    if (n > 0 && (p.revents & POLLIN)) {
+    if (n > 0 && (p.revents & (POLLIN | POLLHUP))) {
       char b;
-      if (::read(fifo.get(), &b, 1) == 1) break;
+      ssize_t r = ::read(fifo.get(), &b, 1);
+      if (r == 1) {
+        got_byte = true;
+        continue;
+      }
+      if (r == 0) {
+        if (got_byte) break;
+        if (!state::process_alive(l.rec.pid, l.rec.pid_start_time))
+          return BERTH_ERR(ESRCH, "cannot start container: its init exited before the "
+                                  "process was executed (a startContainer hook failed?)");
+        ::usleep(10000);  // EOF until init is reaped: do not spin
+      }
     }
-    if (!state::process_alive(l.rec.pid, l.rec.pid_start_time))
+    if (!state::process_alive(l.rec.pid, l.rec.pid_start_time)) {
+      if (got_byte) break;  // exec'd and already exited
       return BERTH_ERR(ESRCH, "cannot start a container that has stopped");
+    }
   }
   ::unlinkat(dir.get(), state::Store::kExecFifo, 0);
   l.rec.status = "running";
