@@ -196,20 +196,6 @@ Result<std::vector<std::string>> clean_list(const std::vector<std::string>& in, 
 
 }  // namespace
 
-// A destination that passes through a symlink leading out of the rootfs (absolute, or
-// with enough ".." to climb above it) is refused up front with a clear error: in the
-// image such a link is either a mistake or an attack (CVE-2021-30465 class). The child
-// still resolves every destination inside the root (resolve.h), which is what protects
-// against the link being swapped after this check.
-Result<void> check_destination_links(int rootfs_fd, const MountOp& op) {
-  if (unprotected("mount-dest")) return {};
-  auto r = check_no_escaping_links(rootfs_fd, op.destination);
-  if (!r)
-    return BERTH_ERR(r.error().code(), "mounts[%zu].destination: \"%s\" passes through the symlink %s",
-                     op.index, op.destination.c_str(), r.error().what());
-  return {};
-}
-
 Result<Plan> build_plan(const oci::Spec& spec, const std::string& bundle_dir, bool no_pivot) {
   Plan plan;
   plan.no_pivot = no_pivot;
@@ -222,7 +208,6 @@ Result<Plan> build_plan(const oci::Spec& spec, const std::string& bundle_dir, bo
   if (!rootfs_fd) return BERTH_SYS("root.path: open %s", plan.rootfs.c_str());
   for (std::size_t i = 0; i < spec.mounts.size(); ++i) {
     BERTH_TRY_ASSIGN(MountOp op, build_mount(spec.mounts[i], i, bundle));
-    BERTH_TRY(check_destination_links(rootfs_fd.get(), op));
     if (op.destination == "/dev") {
       plan.dev_mounted = true;
       // Devices are created after every mount, so a later non-bind /dev turns it back on.

@@ -40,12 +40,6 @@ Result<UniqueFd> create_file_in_root(int root_fd, std::string_view path, mode_t 
 /// destinations that must be plain directories in the image (proc/sysfs: CVE-2019-19921).
 Result<UniqueFd> open_no_symlinks(int root_fd, std::string_view path);
 
-/// Walks `path` below root_fd (as the fallback resolver does) and fails with EXDEV,
-/// message `"<link>" -> "<target>", which points outside the rootfs`, if a symlink on the
-/// way is absolute or climbs above the root; ELOOP for link loops. Missing components are
-/// not an error.
-Result<void> check_no_escaping_links(int root_fd, std::string_view path);
-
 /// Lexically cleans an absolute container path: collapses "//", ".", and "..", never
 /// climbing above "/". A relative path is taken relative to "/" (config.md: relative
 /// mount destinations are deprecated but MUST be interpreted relative to "/").
