@@ -325,6 +325,26 @@ notify_profile() { # <metadata>
 	grep -q '^rmdir pid=.* -> continue' "$AGENT_LOG"
 }
 
+@test "seccomp: a listenerPath longer than sun_path (108 bytes) is reached" {
+	requires_feature seccomp
+	local deep=$TEST_DIR/a-directory-name-long-enough/to-push-the-socket-path/past-the-108-bytes-of-sun-path
+	mkdir -p "$deep"
+	AGENT_SOCK=$deep/agent.sock
+	AGENT_LOG=$TEST_DIR/agent.log
+	[ "${#AGENT_SOCK}" -gt 108 ]
+	# bind(2) has the same limit: the agent binds the relative name from inside the directory.
+	(cd "$deep" && exec "$SECCOMP_AGENT" -s agent.sock -l "$AGENT_LOG" -n mkdir -e 13 </dev/null >/dev/null 2>"$TEST_DIR/agent.err" 3>&-) &
+	AGENT_PID=$!
+	on_teardown "kill $AGENT_PID"
+	wait_for 5 test -S "$AGENT_SOCK"
+	notify_profile long
+	set_args /probe syscall mkdir str:/tmp/x 0755
+	run_probe
+	assert_eq "$status" 0
+	assert_eq "$(jq -r .errno <<<"$output")" 13
+	assert_eq "$(head -1 "$AGENT_LOG" | jq -r .metadata)" long
+}
+
 @test "seccomp: an unreachable listenerPath fails create cleanly" {
 	requires_feature seccomp
 	AGENT_SOCK=$TEST_DIR/nobody.sock
