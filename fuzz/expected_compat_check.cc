@@ -1,4 +1,4 @@
-// Checks base/expected_compat.h's stand-in where it is used: the clang (fuzz) build,
+// Checks oci/expected.h's stand-in where it is used: the clang (fuzz) build,
 // whose standard library has no std::expected. The g++ build never compiles the stand-in.
 #include <cstdio>
 #include <cstdlib>

@@ -16,9 +16,13 @@
 #include <string>
 #include <string_view>
 
-#include "base/expected_compat.h"
+#include <oci/expected.h>
 
 namespace berth {
+
+// std::expected or the stand-in oci-spec carries for clang 14 (oci/expected.h).
+using oci::Expected;
+using oci::Unexpected;
 
 class Error {
  public:

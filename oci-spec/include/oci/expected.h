@@ -1,10 +1,11 @@
-// berth::Expected / berth::Unexpected: std::expected, or a small stand-in where the
-// standard library has none.
+// oci::Expected / oci::Unexpected: std::expected, or a small stand-in where the standard
+// library has none. Used by oci::Result and by berth::Result (base/error.h), so there is
+// one stand-in, not one per library.
 //
 // clang 14 cannot instantiate libstdc++ 12's <expected> (it requires C++20 concepts at a
 // level clang 14 does not announce, so the header defines nothing), and libFuzzer needs
-// clang. The fallback below implements only the part of the std::expected interface
-// berth uses; the g++ build never compiles it (__cpp_lib_expected is defined there), so
+// clang. The fallback below implements only the part of the std::expected interface in
+// use; the g++ build never compiles it (__cpp_lib_expected is defined there), so
 // behaviour there is exactly std::expected's.
 #pragma once
 
@@ -16,12 +17,12 @@
 
 #if defined(__cpp_lib_expected)
 
-namespace berth {
+namespace oci {
 template <class T, class E>
 using Expected = std::expected<T, E>;
 template <class E>
 using Unexpected = std::unexpected<E>;
-}  // namespace berth
+}  // namespace oci
 
 #else
 
@@ -30,7 +31,7 @@ using Unexpected = std::unexpected<E>;
 #include <type_traits>
 #include <utility>
 
-namespace berth {
+namespace oci {
 
 template <class E>
 class Unexpected {
@@ -182,6 +183,6 @@ class Expected<void, E> {
   };
 };
 
-}  // namespace berth
+}  // namespace oci
 
 #endif
