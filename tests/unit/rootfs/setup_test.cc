@@ -154,17 +154,9 @@ TEST_F(SetupTest, TmpfsOnSymlinkToHostPathLandsInsideRootfs) {
   ASSERT_EQ(::symlink(outside.path().c_str(), (rootfs_ + "/evil").c_str()), 0);
   ASSERT_EQ(::symlink(("../../../../../.." + outside2.path()).c_str(), (rootfs_ + "/evil2").c_str()),
             0);
-  // Present at plan time, the same links are refused with an error naming the field.
-  auto refused = build_plan(spec_, bundle_.path(), false);
-  ASSERT_FALSE(refused);
-  EXPECT_NE(std::string(refused.error().what()).find("mounts[1].destination: \"/evil\" passes "
-                                                     "through the symlink"),
-            std::string::npos)
-      << refused.error().what();
-  spec_.mounts.erase(spec_.mounts.begin() + 1);
-  refused = build_plan(spec_, bundle_.path(), false);
-  ASSERT_FALSE(refused);
-  EXPECT_NE(std::string(refused.error().what()).find("mounts[1].destination"), std::string::npos);
+  // Present at plan time, the same links are accepted: they are resolved inside the
+  // rootfs (as runc and crun do; images have /var/run -> /run), by the child below.
+  EXPECT_TRUE(build_plan(spec_, bundle_.path(), false));
   auto before = host_mounts_matching("berth-");
   struct stat host_before;
   ASSERT_EQ(::stat(outside.path().c_str(), &host_before), 0);
