@@ -345,6 +345,33 @@ notify_profile() { # <metadata>
 	assert_eq "$(head -1 "$AGENT_LOG" | jq -r .metadata)" long
 }
 
+@test "seccomp: the compiled program is cached in the state root; a hit enforces the same profile" {
+	requires_feature seccomp
+	is_berth || skip "berth's cache"
+	set_seccomp "$(podman_profile | jq -c '.syscalls |= map(.names -= ["mkdir"]) | .syscalls += [{"names": ["mkdir"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13}]')"
+	set_args /probe syscall mkdir str:/tmp/x 0755
+	local c=$TEST_ROOT/@seccomp-cache
+	run_probe
+	assert_eq "$status" 0
+	assert_eq "$(jq -r .errno <<<"$output")" 13
+	assert_eq "$(find "$c" -name '*.bpf' | wc -l)" 1 "cache entries after the first run"
+	assert_eq "$(stat -c %a "$c")" 700 "cache directory mode"
+	local entry
+	entry=$(find "$c" -name '*.bpf')
+	local before
+	before=$(stat -c %Y.%i "$entry")
+	run_probe
+	assert_eq "$(jq -r .errno <<<"$output")" 13 "errno with the cached program"
+	assert_eq "$(stat -c %Y.%i "$entry")" "$before" "the entry was reused, not rewritten"
+	# The cache is not a container.
+	assert_eq "$(rt list -q)" ""
+	# A different profile is a different entry, and is enforced as written.
+	set_seccomp "$(podman_profile | jq -c '.syscalls |= map(.names -= ["mkdir"]) | .syscalls += [{"names": ["mkdir"], "action": "SCMP_ACT_ERRNO", "errnoRet": 38}]')"
+	run_probe
+	assert_eq "$(jq -r .errno <<<"$output")" 38
+	assert_eq "$(find "$c" -name '*.bpf' | wc -l)" 2 "cache entries after a second profile"
+}
+
 @test "seccomp: an unreachable listenerPath fails create cleanly" {
 	requires_feature seccomp
 	AGENT_SOCK=$TEST_DIR/nobody.sock

@@ -30,6 +30,8 @@ struct Options {
   /// Prefix of the /sys paths the LSM checks read: "" for the host; the fuzzer points it
   /// at fake trees (security/lsm.h).
   std::string lsm_sysroot;
+  /// Where compiled seccomp programs are kept ("" = no cache; security/seccomp_cache.h).
+  std::string seccomp_cache;
 };
 
 struct InitPlan {

@@ -39,7 +39,7 @@ Result<InitPlan> build_init_plan(oci::Spec spec, const Options& opts) {
   BERTH_TRY(netlink::validate_net_devices(spec));
   p.has_net_devices = !spec.linux->net_devices.empty();
   // Compiled here so a bad profile fails before anything is created.
-  BERTH_TRY_ASSIGN(p.seccomp, security::build_seccomp(spec));
+  BERTH_TRY_ASSIGN(p.seccomp, security::build_seccomp(spec, opts.seccomp_cache));
 
   p.no_new_privs = proc.no_new_privileges.value_or(false);
   p.terminal = proc.terminal.value_or(false);

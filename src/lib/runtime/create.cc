@@ -84,7 +84,9 @@ Result<Created> create_container(const Global& g, const CreateOptions& o, proces
                                  bool foreground) {
   BERTH_TRY(state::validate_id(o.id));
   BERTH_TRY_ASSIGN(std::string bundle, absolute(o.bundle, "bundle"));
-  config::Options copts{bundle, o.no_pivot, o.no_new_keyring, o.preserve_fds, {}};
+  // The cache lives in the state root under a name no container id can take ('@').
+  config::Options copts{bundle, o.no_pivot, o.no_new_keyring, o.preserve_fds, {},
+                        g.root + "/@seccomp-cache"};
   BERTH_TRY_ASSIGN(config::InitPlan plan, config::build_init_plan(copts));
   int extra = o.preserve_fds + listen_fds(plan.env);
 

@@ -32,9 +32,11 @@ struct SeccompPlan {
 
 /// Compiles linux.seccomp; nullopt when the spec has none. Unknown syscall names are
 /// skipped with a warning (as runc does: profiles list syscalls newer than libseccomp).
-Result<std::optional<SeccompPlan>> build_seccomp(const oci::Spec& spec);
+/// A non-empty cache_dir reuses and stores compiled programs there (seccomp_cache.h).
+Result<std::optional<SeccompPlan>> build_seccomp(const oci::Spec& spec,
+                                                 const std::string& cache_dir = {});
 /// Same, from the seccomp object alone (unit tests).
-Result<SeccompPlan> compile_seccomp(const oci::Seccomp& sc);
+Result<SeccompPlan> compile_seccomp(const oci::Seccomp& sc, const std::string& cache_dir = {});
 
 /// Child side: seccomp(SECCOMP_SET_MODE_FILTER). Returns the listener fd when plan.notify,
 /// an empty fd otherwise. Needs no_new_privs or CAP_SYS_ADMIN (seccomp(2)).

@@ -15,6 +15,7 @@
 
 #include "base/log.h"
 #include "security/seccomp.h"
+#include "security/seccomp_cache.h"
 #include "security/seccomp_flags.h"
 
 namespace berth::security {
@@ -132,6 +133,7 @@ Result<void> add_entry(scmp_filter_ctx ctx, const oci::SeccompSyscall& s, std::s
       BERTH_WARN("%s: unknown syscall %s, skipped", np.c_str(), q(s.names[j]).c_str());
       continue;
     }
+    if (!ctx) continue;  // the program came from the cache: checking only
     auto add = [&](unsigned n, const scmp_arg_cmp* c) -> Result<void> {
       int rc = seccomp_rule_add_array(ctx, act, nr, n, c);
       if (rc < 0) {
@@ -172,16 +174,27 @@ Result<std::vector<sock_filter>> export_bpf(scmp_filter_ctx ctx) {
 
 }  // namespace
 
-Result<SeccompPlan> compile_seccomp(const oci::Seccomp& sc) {
+Result<SeccompPlan> compile_seccomp(const oci::Seccomp& sc, const std::string& cache_dir) {
   SeccompPlan plan;
   BERTH_TRY_ASSIGN(uint32_t def,
                    action_of(sc.default_action, sc.default_errno_ret, "linux.seccomp.defaultAction",
                              "linux.seccomp.defaultErrnoRet"));
   plan.notify = def == SCMP_ACT_NOTIFY;
-  Filter ctx(seccomp_init(def));
-  if (!ctx) return BERTH_ERR(EINVAL, "linux.seccomp: seccomp_init failed");
-  // Real errnos from libseccomp instead of its -ECANCELED catch-all.
-  seccomp_attr_set(ctx.get(), SCMP_FLTATR_API_SYSRAWRC, 1);
+  // With a cached program every check below still runs (same errors, same warnings);
+  // only libseccomp's rule building and export are skipped (seccomp_cache.h).
+  std::string key;
+  std::optional<std::vector<sock_filter>> cached;
+  if (!cache_dir.empty()) {
+    key = seccomp_cache_key(sc);
+    cached = seccomp_cache_lookup(cache_dir, key);
+  }
+  Filter ctx;
+  if (!cached) {
+    ctx.reset(seccomp_init(def));
+    if (!ctx) return BERTH_ERR(EINVAL, "linux.seccomp: seccomp_init failed");
+    // Real errnos from libseccomp instead of its -ECANCELED catch-all.
+    seccomp_attr_set(ctx.get(), SCMP_FLTATR_API_SYSRAWRC, 1);
+  }
 
   // The native architecture is always in the filter (seccomp_init adds it); the list adds
   // the others whose syscalls are allowed to be made, e.g. x86 and x32 on x86_64.
@@ -193,6 +206,7 @@ Result<SeccompPlan> compile_seccomp(const oci::Seccomp& sc) {
       return BERTH_ERR(EINVAL, "%s: architecture %s is not supported by libseccomp %u.%u.%u",
                        f.c_str(), q(a).c_str(), seccomp_version()->major, seccomp_version()->minor,
                        seccomp_version()->micro);
+    if (!ctx) continue;
     int rc = seccomp_arch_add(ctx.get(), tok);
     if (rc < 0 && rc != -EEXIST) {
       errno = -rc;
@@ -214,13 +228,19 @@ Result<SeccompPlan> compile_seccomp(const oci::Seccomp& sc) {
     plan.listener_path = *sc.listener_path;
     plan.listener_metadata = sc.listener_metadata;
   }
+  if (cached) {
+    plan.program = std::move(*cached);
+    return plan;
+  }
   BERTH_TRY_ASSIGN(plan.program, export_bpf(ctx.get()));
+  if (!cache_dir.empty()) seccomp_cache_store(cache_dir, key, plan.program);
   return plan;
 }
 
-Result<std::optional<SeccompPlan>> build_seccomp(const oci::Spec& spec) {
+Result<std::optional<SeccompPlan>> build_seccomp(const oci::Spec& spec,
+                                                 const std::string& cache_dir) {
   if (!spec.linux || !spec.linux->seccomp) return std::optional<SeccompPlan>{};
-  BERTH_TRY_ASSIGN(SeccompPlan p, compile_seccomp(*spec.linux->seccomp));
+  BERTH_TRY_ASSIGN(SeccompPlan p, compile_seccomp(*spec.linux->seccomp, cache_dir));
   return std::optional<SeccompPlan>(std::move(p));
 }
 
