@@ -3,10 +3,10 @@
 # /bin/true with the stub and without it (BERTH_UNPROTECT=exe), the same test build, the
 # two alternating each iteration so drift hits both alike. Prints both medians in ms.
 #
-#   bench/exe_stub.sh [-n N] [-b BUILD_U_BERTH]   (as root; default N=20, build-u/berth)
+#   bench/exe_stub.sh [-n N] [-b BUILD_U_BERTH]   (as root; default N=20, build-unprotect/berth)
 set -euo pipefail
 N=20
-BERTH=build-u/berth
+BERTH=build-unprotect/berth
 while getopts "n:b:" o; do
   case $o in n) N=$OPTARG ;; b) BERTH=$OPTARG ;; *) exit 2 ;; esac
 done
