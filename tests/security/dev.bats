@@ -50,6 +50,24 @@ use_image_dev() {
 	assert_eq "$(ls -A "$TEST_DIR/hostdev")" canary "entries of the host directory"
 }
 
+# can fail: creating the default devices or binding the mask through the link would turn
+# the host file into (or cover it with) a device, or write into it.
+@test "[-] /dev/null in the image as a symlink to a host file leaves the host file untouched" {
+	canary=$(host_canary null)
+	use_image_dev
+	ln -sf "$canary" "$BUNDLE/rootfs/dev/null"
+	cfg '.linux.maskedPaths = ["/proc/timer_list"]'
+	set_args /bin/sh -c 'echo through-the-link >/dev/null; stat -c "%F %t:%T" /dev/null'
+	run_probe
+	assert_canary "$canary"
+	[ ! -c "$canary" ] || { echo "the host file became a device" >&2; return 1; }
+	if [ "$status" = 0 ]; then
+		assert_eq "$output" "character special file 1:3" "/dev/null in the container"
+	else
+		assert_contains "$stderr" "/dev/null"
+	fi
+}
+
 # /dev is a bind of a directory the image controls: berth creates no devices there, so
 # the image's /dev/null survives and only the mask's own check stands (setup.cc mask_path).
 bind_hostile_dev() {
