@@ -372,6 +372,20 @@ notify_profile() { # <metadata>
 	assert_eq "$(find "$c" -name '*.bpf' | wc -l)" 2 "cache entries after a second profile"
 }
 
+@test "seccomp: with an EPERM default, syscalls newer than the profile get ENOSYS, older unlisted ones EPERM" {
+	requires_feature seccomp
+	is_berth || skip "runc 1.1.5 does the same; crun does not"
+	# Podman's profile without its defaultErrnoRet: EPERM by default, as Docker's is.
+	set_seccomp "$(podman_profile | jq -c 'del(.defaultErrnoRet)')"
+	# 1000: no syscall has that number (above every one the profile names) -> ENOSYS;
+	# 246 kexec_load: named only for CAP_SYS_BOOT, so here the default -> EPERM.
+	set_args sh -c '/probe syscall nr:1000; /probe syscall nr:246'
+	run_probe
+	assert_eq "$status" 0
+	assert_eq "${lines[0]}" '{"ret":-1,"errno":38}' "a syscall newer than the profile"
+	assert_eq "${lines[1]}" '{"ret":-1,"errno":1}' "an unlisted syscall the profile knows of"
+}
+
 @test "seccomp: an unreachable listenerPath fails create cleanly" {
 	requires_feature seccomp
 	AGENT_SOCK=$TEST_DIR/nobody.sock

@@ -14,7 +14,7 @@
  *   probe sleep <secs>         sleep, then exit 0
  *   probe signals [secs]       print {"ready":true}, then one line per caught signal;
  *                              exits 0 after SIGTERM or after secs (default 60)
- *   probe syscall [--trap] [--thread] <name> [arg...]  one raw syscall, see probe_syscall.c
+ *   probe syscall [--trap] [--thread] <name|nr:N> [arg...]  one raw syscall, see probe_syscall.c
  *   probe attack-exe ...       CVE-2019-5736 attacker, probe snoop-fds ...: CVE-2016-9962
  *                              (see "attacks" below; used by tests/security)
  * Extra trailing arguments of actions are ignored (tests use them as markers).

@@ -1,4 +1,4 @@
-/* probe syscall [--trap] [--thread] <name> [arg...]: make one raw syscall (seccomp tests).
+/* probe syscall [--trap] [--thread] <name|nr:N> [arg...]: make one raw syscall (seccomp tests).
  *
  * Prints {"ret":R,"errno":E} (errno 0 on success) and exits 0.
  *   --trap    install a SIGSYS handler first; if it fires, prints
@@ -72,7 +72,9 @@ static int act_syscall(int argc, char **argv)
     if (i >= argc)
         return 2;
     nr = -1;
-    for (size_t k = 0; k < sizeof kCalls / sizeof kCalls[0]; k++)
+    if (strncmp(argv[i], "nr:", 3) == 0) /* a number: syscalls newer than this libc */
+        nr = strtol(argv[i] + 3, NULL, 0);
+    for (size_t k = 0; nr < 0 && k < sizeof kCalls / sizeof kCalls[0]; k++)
         if (strcmp(kCalls[k].name, argv[i]) == 0)
             nr = kCalls[k].nr;
     if (nr < 0) {

@@ -38,6 +38,13 @@ Result<std::optional<SeccompPlan>> build_seccomp(const oci::Spec& spec,
 /// Same, from the seccomp object alone (unit tests).
 Result<SeccompPlan> compile_seccomp(const oci::Seccomp& sc, const std::string& cache_dir = {});
 
+/// Prepends to a compiled program the check that makes a syscall numbered above every
+/// syscall the profile names (per architecture) fail with ENOSYS, so libc falls back
+/// from syscalls newer than the profile (seccomp_enosys.cc). Only for an ERRNO, KILL or
+/// TRAP default action.
+Result<void> add_enosys_stub(std::vector<sock_filter>& prog, const oci::Seccomp& sc,
+                             uint32_t default_action);
+
 /// Child side: seccomp(SECCOMP_SET_MODE_FILTER). Returns the listener fd when plan.notify,
 /// an empty fd otherwise. Needs no_new_privs or CAP_SYS_ADMIN (seccomp(2)).
 Result<UniqueFd> load_seccomp(const SeccompPlan& plan);

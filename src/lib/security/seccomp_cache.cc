@@ -109,7 +109,8 @@ std::string seccomp_cache_key(const oci::Seccomp& sc) {
   char tail[512];
   // libseccomp's output depends on its version and on the API level it probed from the
   // kernel; the native arch decides which architecture comes first in the program.
-  std::snprintf(tail, sizeof tail, "\nlibseccomp %u.%u.%u api %u native %u kernel %s %s berth %s\n",
+  // "program N" changes whenever berth changes what it adds (the ENOSYS stub is 2).
+  std::snprintf(tail, sizeof tail, "\nprogram 2 libseccomp %u.%u.%u api %u native %u kernel %s %s berth %s\n",
                 v->major, v->minor, v->micro, seccomp_api_get(), seccomp_arch_native(), u.release,
                 u.machine, BERTH_VERSION);
   key += tail;

@@ -233,6 +233,7 @@ Result<SeccompPlan> compile_seccomp(const oci::Seccomp& sc, const std::string& c
     return plan;
   }
   BERTH_TRY_ASSIGN(plan.program, export_bpf(ctx.get()));
+  BERTH_TRY(add_enosys_stub(plan.program, sc, def));
   if (!cache_dir.empty()) seccomp_cache_store(cache_dir, key, plan.program);
   return plan;
 }

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <gtest/gtest.h>
+#include <seccomp.h>
 #include <linux/seccomp.h>
 #include <signal.h>
 #include <sys/ioctl.h>
@@ -326,6 +327,72 @@ TEST(SeccompRun, NotifyReturnsAListener) {
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_EQ(r.out, "4242");
 }
+
+// runc #2151: a syscall newer than every syscall the profile names gets ENOSYS (libc then
+// falls back), one at or below the highest named gets the default action as written.
+TEST(SeccompEnosys, NewerThanTheProfileIsEnosysOlderIsTheDefault) {
+  oci::Seccomp s;
+  s.default_action = "SCMP_ACT_ERRNO";  // EPERM
+  s.architectures = {"SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"};
+  // The highest named here is exit_group (231 on x86_64); getppid (110) is not named.
+  s.syscalls = {rule({"write", "exit_group", "getpid"}, "SCMP_ACT_ALLOW")};
+  EXPECT_EQ(in_child(compiled(s),
+                     [] { return call(SYS_getppid) + " " + call(400) + " " + call(SYS_getpid); }),
+            "-1/1 -1/38 0/0");
+}
+
+TEST(SeccompEnosys, KillDefaultStillKillsNamedRangeButNotNewerSyscalls) {
+  oci::Seccomp s;
+  s.default_action = "SCMP_ACT_KILL_PROCESS";
+  s.syscalls = {rule({"write", "exit_group", "getpid"}, "SCMP_ACT_ALLOW")};
+  EXPECT_EQ(in_child(compiled(s), [] { return call(449); }), "-1/38");
+  EXPECT_EQ(in_child(compiled(s), [] { return call(SYS_getppid); }), "signal 31");
+}
+
+TEST(SeccompEnosys, NotAddedForAllowOrNotifyDefaults) {
+  oci::Seccomp allow = allow_but({rule({"getppid"}, "SCMP_ACT_ERRNO")});
+  oci::Seccomp errno_default;
+  errno_default.default_action = "SCMP_ACT_ERRNO";
+  errno_default.syscalls = {rule({"getppid"}, "SCMP_ACT_ALLOW")};
+  // Same rules count, but only the ERRNO default gets the stub in front.
+  auto a = compiled(allow), e = compiled(errno_default);
+  ASSERT_FALSE(a.program.empty());
+  ASSERT_FALSE(e.program.empty());
+  auto first_is_arch_load = [](const SeccompPlan& p) {
+    return p.program[0].code == (BPF_LD | BPF_W | BPF_ABS) && p.program[0].k == 4;
+  };
+  // libseccomp's own program also starts by loading the arch; the stub's second
+  // instruction is a jeq against the native arch whose false branch skips its block.
+  EXPECT_TRUE(first_is_arch_load(e));
+  EXPECT_EQ(e.program.back().code, a.program.back().code);
+  std::vector<sock_filter> plain = a.program;
+  ASSERT_TRUE(add_enosys_stub(plain, allow, SCMP_ACT_ALLOW));
+  EXPECT_EQ(plain.size(), a.program.size());
+}
+
+#if defined(__x86_64__)
+// An i386 syscall from this 64-bit process (int $0x80): "ret/errno" as call() prints it.
+std::string call_i386(long nr) {
+  long r = nr;
+  asm volatile("int $0x80" : "+a"(r) : : "memory");
+  return r < 0 ? "-1/" + std::to_string(-r) : "0/0";
+}
+
+// x86 (i386) numbers differ: the stub compares each arch with its own maximum. The same
+// names are exit_group 231 on x86_64 and 252 on i386; 400 is msgsnd on i386 (above 252,
+// so ENOSYS), getppid is 64 on i386 (below, so the default EPERM).
+TEST(SeccompEnosys, EachArchitectureHasItsOwnMaximum) {
+  if (call_i386(20 /* i386 getpid */) != "0/0") GTEST_SKIP() << "no IA32 emulation";
+  oci::Seccomp s;
+  s.default_action = "SCMP_ACT_ERRNO";
+  s.architectures = {"SCMP_ARCH_X86"};
+  s.syscalls = {rule({"write", "exit_group", "getpid"}, "SCMP_ACT_ALLOW")};
+  EXPECT_EQ(in_child(compiled(s), [] {
+              return call_i386(64) + " " + call_i386(400) + " " + call_i386(20);
+            }),
+            "-1/1 -1/38 0/0");
+}
+#endif
 
 TEST(SeccompFeatures, Lists) {
   EXPECT_EQ(seccomp_actions().size(), 9u);
