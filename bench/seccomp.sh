@@ -18,6 +18,7 @@ while getopts "n:b:p:" o; do
   case $o in n) N=$OPTARG ;; b) BERTH=$OPTARG ;; p) PROFILE=$OPTARG ;; *) exit 2 ;; esac
 done
 BERTH=$(realpath "$BERTH")
+here=$(cd "$(dirname "$0")" && pwd)
 [[ -f "$PROFILE" ]] || { echo "no seccomp profile at $PROFILE (golang-github-containers-common)" >&2; exit 1; }
 if [[ -z "${BERTH_BENCH_INNER:-}" ]]; then
   export BERTH_BENCH_INNER=1
@@ -36,24 +37,11 @@ done
 # ociVersion 1.0.2-dev because crun 1.8.1 refuses newer versions. Podman's file is a
 # containers/common profile (per-arch and per-capability entries); it is turned into
 # linux.seccomp the way Podman does on amd64 for the container's bounding set (the same
-# conversion as tests/integration/seccomp.bats).
+# conversion as tests/integration/seccomp.bats: contrib/podman-seccomp.jq).
 base='.ociVersion="1.0.2-dev" | .process.terminal=false | .process.args=["/bin/true"]'
 jq "$base" "$work/plain/config.json" >"$work/c.json" && mv "$work/c.json" "$work/plain/config.json"
 caps=$(jq -c '.process.capabilities.bounding // []' "$work/plain/config.json")
-jq -c --argjson caps "$caps" '
-	def has($c): ($caps | index($c)) != null;
-	{defaultAction, defaultErrnoRet,
-	 architectures: [.archMap[] | select(.architecture == "SCMP_ARCH_X86_64")
-	                 | .architecture, .subArchitectures[]],
-	 syscalls: [.syscalls[]
-	   | select(((.includes.arches // []) | length == 0) or ((.includes.arches // []) | index("amd64")))
-	   | select((.excludes.arches // []) | index("amd64") | not)
-	   | select((.includes.caps // []) | all(has(.)))
-	   | select((.excludes.caps // []) | any(has(.)) | not)
-	   | {names, action}
-	     + (if .errnoRet then {errnoRet} else {} end)
-	     + (if ((.args // []) | length) > 0 then {args: [.args[] | {index, value, valueTwo, op}]} else {} end)]}
-' "$PROFILE" >"$work/seccomp.json"
+jq -c --argjson caps "$caps" -f "$here/../contrib/podman-seccomp.jq" "$PROFILE" >"$work/seccomp.json"
 jq --slurpfile sc "$work/seccomp.json" "$base"' | .linux.seccomp = $sc[0]' \
   "$work/podman/config.json" >"$work/c.json" && mv "$work/c.json" "$work/podman/config.json"
 

@@ -22,20 +22,7 @@ fi
 podman_profile() {
 	local caps
 	caps=$(jq -c '.process.capabilities.bounding // []' "$BUNDLE/config.json")
-	jq -c --argjson caps "$caps" '
-		def has($c): ($caps | index($c)) != null;
-		{defaultAction, defaultErrnoRet,
-		 architectures: [.archMap[] | select(.architecture == "SCMP_ARCH_X86_64")
-		                 | .architecture, .subArchitectures[]],
-		 syscalls: [.syscalls[]
-		   | select(((.includes.arches // []) | length == 0) or ((.includes.arches // []) | index("amd64")))
-		   | select((.excludes.arches // []) | index("amd64") | not)
-		   | select((.includes.caps // []) | all(has(.)))
-		   | select((.excludes.caps // []) | any(has(.)) | not)
-		   | {names, action}
-		     + (if .errnoRet then {errnoRet} else {} end)
-		     + (if ((.args // []) | length) > 0 then {args: [.args[] | {index, value, valueTwo, op}]} else {} end)]}
-	' "$PODMAN_PROFILE"
+	jq -c --argjson caps "$caps" -f "$BATS_TEST_DIRNAME/../../contrib/podman-seccomp.jq" "$PODMAN_PROFILE"
 }
 
 # set_seccomp '<json>': linux.seccomp = json
