@@ -113,7 +113,12 @@ wait_attacker() {
 	flatten_output
 }
 
-@test "[exe] CVE-2019-5736: an entrypoint script run by /proc/self/exe cannot overwrite the runtime" {
+# Layered: berth-exec (exe) keeps the host binary from running at all; should it run, the
+# CLI makes itself non-dumpable first thing (dumpable), which hides its exe from the
+# attacker unless the attacker wins the race to main(). Only with both off does the
+# attack work reliably, so the unprotected pass switches both off, in the container too
+# (the host binary, run there as the interpreter, reads BERTH_UNPROTECT from its env).
+@test "[exe,dumpable] CVE-2019-5736: an entrypoint script run by /proc/self/exe cannot overwrite the runtime" {
 	two_bundles
 	mkfifo "$SHARED/fifo"
 	start_attacker attack-exe --target victim-runtime --fifo /shared/fifo \
@@ -126,6 +131,8 @@ wait_attacker() {
 	printf '#!/proc/self/exe --log=/shared/fifo\n' >"$B/rootfs/entry"
 	chmod +x "$B/rootfs/entry"
 	set_args /entry
+	[ -z "${BERTH_UNPROTECT:-}" ] ||
+		cfg '.process.env += ["BERTH_UNPROTECT=" + $u]' --arg u "$BERTH_UNPROTECT"
 	# "run !": B must fail (exit 127 from berth-exec, or the error of the host binary)
 	run ! --separate-stderr vrt run --bundle "$B" b </dev/null 3>&-
 	echo "b: status=$status stderr=$stderr"
