@@ -6,6 +6,7 @@
 #include "base/log.h"
 #include "base/signals.h"
 #include "cli/commands.h"
+#include "runtime/exec.h"
 
 namespace berth::cli {
 namespace {
@@ -50,6 +51,36 @@ int cmd_run(Context& ctx, const Flags& f) {
   o.detach = f.boolean("detach");
   o.keep = f.boolean("keep");
   auto r = runtime::run(ctx.global, o);
+  if (!r) return report(r.error());
+  return *r;
+}
+
+int cmd_exec(Context& ctx, const Flags& f) {
+  runtime::ExecOptions o;
+  o.id = ctx.args[0];
+  o.args.assign(ctx.args.begin() + 1, ctx.args.end());
+  o.process_file = f.value("process");
+  if (o.args.empty() && o.process_file.empty())
+    return report(Error::make(EINVAL, "exec: a command or --process is required"));
+  o.console_socket = f.value("console-socket");
+  o.pid_file = f.value("pid-file");
+  o.cwd = f.value("cwd");
+  o.user = f.value("user");
+  o.apparmor = f.value("apparmor");
+  o.process_label = f.value("process-label");
+  o.env = f.values("env");
+  o.caps = f.values("cap");
+  o.additional_gids = f.values("additional-gids");
+  o.tty = f.boolean("tty");
+  o.detach = f.boolean("detach");
+  o.no_new_privs = f.boolean("no-new-privs");
+  o.ignore_paused = f.boolean("ignore-paused");
+  if (f.has("preserve-fds")) {
+    auto n = parse_count(f.value("preserve-fds"), "preserve-fds");
+    if (!n) return report(n.error());
+    o.preserve_fds = *n;
+  }
+  auto r = runtime::exec(ctx.global, o);
   if (!r) return report(r.error());
   return *r;
 }

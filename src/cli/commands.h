@@ -38,6 +38,7 @@ int cmd_list(Context&, const Flags&);
 int cmd_create(Context&, const Flags&);
 int cmd_start(Context&, const Flags&);
 int cmd_run(Context&, const Flags&);
+int cmd_exec(Context&, const Flags&);
 int cmd_kill(Context&, const Flags&);
 int cmd_delete(Context&, const Flags&);
 int cmd_pause(Context&, const Flags&);

@@ -341,6 +341,14 @@ Result<void> Manager::apply(const oci::Resources& r, bool update) {
   return {};
 }
 
+Result<void> Manager::open_existing() {
+  std::string v2 = v2_dir();
+  if (v2.empty()) return {};
+  v2_fd_.reset(::open(v2.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!v2_fd_) return BERTH_SYS("open cgroup %s", v2.c_str());
+  return {};
+}
+
 Result<void> Manager::add_pid(pid_t pid) const {
   // The unified hierarchy is joined by clone3(CLONE_INTO_CGROUP) already; writing
   // cgroup.procs again would be a second migration, which costs an RCU grace period

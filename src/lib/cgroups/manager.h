@@ -49,6 +49,9 @@ class Manager {
   Result<void> apply(const oci::Resources& resources, bool update = false);
   /// The v2 (or hybrid unified) directory fd for clone3(CLONE_INTO_CGROUP); -1 if none.
   int clone_into_fd() const { return v2_fd_.get(); }
+  /// Opens an existing cgroup's v2 directory for clone_into_fd() (`exec` joins the
+  /// container's cgroup this way). No-op without a unified hierarchy.
+  Result<void> open_existing();
   /// Moves pid into every hierarchy it is not already in via clone3 (v1 hierarchies).
   Result<void> add_pid(pid_t pid) const;
   /// Freezes or thaws, waiting until the kernel reports the new state.

@@ -32,6 +32,9 @@ struct Options {
   std::string lsm_sysroot;
   /// Where compiled seccomp programs are kept ("" = no cache; security/seccomp_cache.h).
   std::string seccomp_cache;
+  /// `exec`: the process joins an existing container (every namespace by path); the
+  /// root filesystem, mounts, sysctl and masks are the container's already.
+  bool exec = false;
 };
 
 struct InitPlan {

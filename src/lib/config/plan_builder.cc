@@ -25,7 +25,7 @@ Result<InitPlan> build_init_plan(oci::Spec spec, const Options& opts) {
   if (!spec.linux) return BERTH_ERR(EINVAL, "linux: required on Linux");
   const oci::Process& proc = *spec.process;
 
-  BERTH_TRY_ASSIGN(p.ns, ns::build_plan(spec));
+  BERTH_TRY_ASSIGN(p.ns, ns::build_plan(spec, opts.exec));
   BERTH_TRY_ASSIGN(p.rootfs, rootfs::build_plan(spec, opts.bundle, opts.no_pivot));
   BERTH_TRY_ASSIGN(p.attrs, attrs::build_plan(spec));
   // config.md: execCPUAffinity is for processes joining the container (exec); it "is not

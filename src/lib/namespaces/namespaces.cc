@@ -66,7 +66,7 @@ const Join* Plan::joined(int flag) const {
   return nullptr;
 }
 
-Result<Plan> build_plan(const oci::Spec& spec) {
+Result<Plan> build_plan(const oci::Spec& spec, bool exec) {
   Plan plan;
   if (!spec.linux) return plan;
   const auto& nss = spec.linux->namespaces;
@@ -119,7 +119,7 @@ Result<Plan> build_plan(const oci::Spec& spec) {
   // change the host. runc refuses too.
   if (!plan.has_mount_ns)
     return BERTH_ERR(EINVAL, "linux.namespaces: a mount namespace is required");
-  if (plan.joined(CLONE_NEWNS))
+  if (plan.joined(CLONE_NEWNS) && !exec)
     return BERTH_ERR(ENOTSUP, "linux.namespaces: joining an existing mount namespace is not supported");
   return plan;
 }

@@ -46,7 +46,9 @@ const char* proc_name(int flag);
 
 /// Parent side: resolve the spec's namespaces. Opens the fds of namespaces to join
 /// (errors name `linux.namespaces[i].path`) and checks each is a namespace of that type.
-Result<Plan> build_plan(const oci::Spec& spec);
+/// exec: the plan of a process joining an existing container (`berth exec`), where the
+/// mount namespace is joined too (its root is the container's already).
+Result<Plan> build_plan(const oci::Spec& spec, bool exec = false);
 
 /// Child side: setns() into every joined namespace except pid (which only affects children
 /// and is therefore done by the parent around clone3; see process/spawn.cc).

@@ -137,7 +137,11 @@ Result<void> loopback(Ctx& c) {
   return {};
 }
 
-Result<void> mounts(Ctx& c) { return rootfs::prepare(c.p.rootfs); }
+// `exec` joined the container's mount namespace, whose root is the container's already.
+Result<void> mounts(Ctx& c) {
+  if (c.p.options.exec) return {};
+  return rootfs::prepare(c.p.rootfs);
+}
 
 // config.md: createContainer hooks run in the container namespace, after the mount
 // namespace is set up and before pivot_root, with host paths.
@@ -146,7 +150,10 @@ Result<void> create_container_hooks(Ctx& c) {
   return hooks::run_hooks(c.p.spec.hooks->create_container, "createContainer", c.state_json);
 }
 
-Result<void> pivot(Ctx& c) { return rootfs::pivot(c.p.rootfs); }
+Result<void> pivot(Ctx& c) {
+  if (c.p.options.exec) return {};
+  return rootfs::pivot(c.p.rootfs);
+}
 
 // Every procfs write of init (sysctl, oom_score_adj, LSM exec labels) goes through one
 // private procfs instance rather than the container's /proc, which the bundle's mounts
@@ -167,7 +174,10 @@ const attrs::Root* procfs(const Ctx& c) { return c.procfs.fd ? &c.procfs : nullp
 // is usually one of them.
 Result<void> sysctl(Ctx& c) { return attrs::apply_sysctl(c.p.attrs, procfs(c)); }
 
-Result<void> protect_paths(Ctx& c) { return rootfs::protect(c.p.rootfs); }
+Result<void> protect_paths(Ctx& c) {
+  if (c.p.options.exec) return {};
+  return rootfs::protect(c.p.rootfs);
+}
 
 // The pty is allocated inside the container, from its own devpts, after pivot_root, so the
 // slave is a container device; the master goes to the parent (and on to --console-socket).
