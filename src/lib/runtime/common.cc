@@ -1,9 +1,12 @@
 #include "runtime/common.h"
 
+#include <limits.h>
 #include <oci/json.h>
 #include <poll.h>
 #include <signal.h>
+#include <unistd.h>
 
+#include "base/file.h"
 #include "base/log.h"
 #include "base/syscalls.h"
 #include "hooks/hooks.h"
@@ -98,6 +101,15 @@ void run_poststop(const state::Record& r) {
   auto res = hooks::run_hooks(spec->hooks->poststop, "poststop", state_json(r, "stopped"),
                              hooks::OnFailure::kWarn);
   if (!res) BERTH_WARN("%s", res.error().what());
+}
+
+Result<void> write_pid_file(const std::string& path, int pid) {
+  std::string p = path;
+  if (!p.starts_with("/")) {
+    char cwd[PATH_MAX];
+    if (::getcwd(cwd, sizeof cwd)) p = std::string(cwd) + "/" + p;
+  }
+  return write_file_atomic(p, std::to_string(pid), 0644);
 }
 
 }  // namespace berth::runtime

@@ -42,6 +42,10 @@ Result<void> run_poststart(const state::Record& r, const std::vector<oci::Hook>&
 /// returns), then the state directory. Shared by `delete` and by `run` when it exits.
 Result<void> destroy(state::Store& store, const state::Record& r, bool poststop = true);
 
+/// --pid-file: written atomically (containerd reads it as soon as the command exits); a
+/// relative path is taken from the current directory.
+Result<void> write_pid_file(const std::string& path, int pid);
+
 /// Runs the spec's poststop hooks (config.md: failures are logged, delete continues).
 void run_poststop(const state::Record& r);
 

@@ -190,16 +190,8 @@ Result<Created> create_container(const Global& g, const CreateOptions& o, proces
         n.type, n.path.value_or("/proc/" + std::to_string(c.init.pid) + "/ns/" +
                                 ns::proc_name(ns::flag_of(n.type))));
   if (auto r = c.store.save(rec); !r) return cleanup(r.error());
-  if (!o.pid_file.empty()) {
-    // runc writes the pid file atomically too: containerd reads it as soon as create exits.
-    std::string path = o.pid_file;
-    if (!path.starts_with("/")) {
-      char cwd[PATH_MAX];
-      if (::getcwd(cwd, sizeof cwd)) path = std::string(cwd) + "/" + path;
-    }
-    if (auto r = write_file_atomic(path, std::to_string(c.init.pid), 0644); !r)
-      return cleanup(r.error());
-  }
+  if (!o.pid_file.empty())
+    if (auto r = write_pid_file(o.pid_file, c.init.pid); !r) return cleanup(r.error());
   c.rec = std::move(rec);
   c.plan_terminal = plan.terminal;
   c.poststart = plan.spec.hooks ? plan.spec.hooks->poststart : std::vector<oci::Hook>{};

@@ -11,9 +11,7 @@
 // capabilities, no_new_privs, the container's seccomp profile, LSM labels, and the exec
 // through berth-exec (CVE-2019-5736, CVE-2016-9962, CVE-2024-21626).
 #include <oci/json.h>
-#include <limits.h>
 #include <sys/prctl.h>
-#include <unistd.h>
 
 #include "base/file.h"
 #include "base/log.h"
@@ -187,15 +185,8 @@ Result<int> exec(const Global& g, const ExecOptions& o) {
     s.console_master.reset();
   }
   if (auto r = process::release(s); !r) return abort_exec(r.error());
-  if (!o.pid_file.empty()) {
-    std::string path = o.pid_file;
-    if (!path.starts_with("/")) {
-      char cwd[PATH_MAX];
-      if (::getcwd(cwd, sizeof cwd)) path = std::string(cwd) + "/" + path;
-    }
-    if (auto r = write_file_atomic(path, std::to_string(s.pid), 0644); !r)
-      return abort_exec(r.error());
-  }
+  if (!o.pid_file.empty())
+    if (auto r = write_pid_file(o.pid_file, s.pid); !r) return abort_exec(r.error());
   if (!foreground) {
     s.pid = -1;  // detached: the caller's subreaper (or host init) adopts it
     return 0;
