@@ -63,6 +63,17 @@ start_sleeper() {
 	run --separate-stderr rt exec --process "$TEST_DIR/process.json" ex
 	assert_eq "$status" 0
 	assert_eq "$output" "from-json 1 1000"
+	# containerd's way: "terminal" in the file, --console-socket, no -t.
+	"$RECVTTY" "$TEST_DIR/tty.sock" >"$TEST_DIR/tty.out" 2>"$TEST_DIR/tty.err" 3>&- &
+	local rpid=$!
+	on_teardown "kill $rpid"
+	wait_for 5 test -S "$TEST_DIR/tty.sock"
+	echo '{"args": ["/probe", "tty"], "cwd": "/", "terminal": true}' >"$TEST_DIR/tty.json"
+	rt exec -d --console-socket "$TEST_DIR/tty.sock" --process "$TEST_DIR/tty.json" ex </dev/null >/dev/null 2>&1 3>&-
+	wait "$rpid"
+	output=$(grep '"tty"' "$TEST_DIR/tty.out" | tr -d '\r')
+	flatten_output
+	assert_eq "${P[tty.ctty]}" true "terminal from process.json"
 	echo '{"args": ["true"]}' >"$TEST_DIR/bad.json"
 	run --separate-stderr rt exec --process "$TEST_DIR/bad.json" ex
 	assert_ne "$status" 0

@@ -108,13 +108,15 @@ Result<oci::Spec> exec_spec(const Loaded& l, const ExecOptions& o) {
   oci::Spec spec = std::move(*loaded);
   if (!o.process_file.empty()) {
     BERTH_TRY_ASSIGN(oci::Process p, read_process_file(o.process_file, spec.oci_version));
-    spec.process = std::move(p);
-    // The file is the whole process; the flags still apply on top, as with runc.
-    if (spec.process->args.empty() && o.args.empty())
+    // The file is the whole process, terminal included (containerd sends "terminal" there
+    // with --console-socket, not -t); as with runc, the process flags do not apply.
+    if (p.args.empty())
       return BERTH_ERR(EINVAL, "%s: process.args: must not be empty", o.process_file.c_str());
+    spec.process = std::move(p);
+  } else {
+    if (!spec.process) return BERTH_ERR(EINVAL, "exec: the container has no process");
+    BERTH_TRY(apply_flags(o, *spec.process));
   }
-  if (!spec.process) return BERTH_ERR(EINVAL, "exec: the container has no process");
-  BERTH_TRY(apply_flags(o, *spec.process));
   spec.hooks.reset();
   spec.mounts.clear();
   spec.hostname.reset();
