@@ -35,6 +35,22 @@ load helpers
 	[[ "$output" != *"$TEST_DIR"* ]] || { echo "a host path is visible: $output" >&2; return 1; }
 }
 
+# The original CVE-2016-9962 and CVE-2024-21626 reports were against `runc exec`: the new
+# process joins a running container, so anything berth leaks into it is reachable by
+# everything already inside.
+@test "[fds] CVE-2024-21626: exec: fds leaked by the caller do not reach the exec'd process" {
+	mkdir -p "$TEST_DIR/hostdir"
+	set_args /probe sleep 100
+	CID=exfds-$RANDOM
+	rt run -d --bundle "$BUNDLE" "$CID" </dev/null >/dev/null 2>&1 3>&-
+	run --separate-stderr bash -c 'exec 5<"$1" 7<"$1" 100<"$1"; shift; "$@"' _ "$TEST_DIR/hostdir" \
+		"$RUNTIME" --root "$TEST_ROOT" exec "$CID" /probe fds
+	assert_eq "$status" 0 "exec"
+	fds=$(jq -r '[.fds[].fd | select(. > 2)] | join(",")' <<<"$output")
+	assert_eq "$fds" "" "fds above 2 in the exec'd process"
+	[[ "$output" != *"$TEST_DIR"* ]] || { echo "a host path is visible: $output" >&2; return 1; }
+}
+
 @test "[fds] CVE-2024-21626: --preserve-fds passes exactly the asked fds, nothing of the runtime" {
 	mkdir -p "$TEST_DIR/hostdir"
 	echo x >"$TEST_DIR/f"
