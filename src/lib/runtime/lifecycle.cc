@@ -55,7 +55,7 @@ Result<void> start(const Global& g, const std::string& id) {
   // exec (close-on-exec), so: the byte, then EOF. EOF with no byte means init died (a
   // startContainer hook failed or it was killed). Linux reports no POLLHUP on a fifo
   // whose writer has not opened yet, so polling before init's open is safe.
-  bool got_byte = false;
+  bool got_byte = false, writer_gone = false;
   for (;;) {
     struct pollfd p = {fifo.get(), POLLIN, 0};
     int n = ::poll(&p, 1, 100);
@@ -67,18 +67,17 @@ Result<void> start(const Global& g, const std::string& id) {
         got_byte = true;
         continue;
       }
-      if (r == 0) {
-        if (got_byte) break;
-        if (!state::process_alive(l.rec.pid, l.rec.pid_start_time))
-          return BERTH_ERR(ESRCH, "cannot start container: its init exited before the "
-                                  "process was executed (a startContainer hook failed?)");
-        ::usleep(10000);  // EOF until init is reaped: do not spin
-      }
+      if (r == 0 && got_byte) break;  // the exec closed the write end
+      writer_gone = r == 0;
     }
     if (!state::process_alive(l.rec.pid, l.rec.pid_start_time)) {
       if (got_byte) break;  // exec'd and already exited
+      if (writer_gone)
+        return BERTH_ERR(ESRCH, "cannot start container: its init exited before the "
+                                "process was executed (a startContainer hook failed?)");
       return BERTH_ERR(ESRCH, "cannot start a container that has stopped");
     }
+    if (writer_gone) ::usleep(10000);  // EOF until init is reaped: do not spin
   }
   ::unlinkat(dir.get(), state::Store::kExecFifo, 0);
   l.rec.status = "running";
