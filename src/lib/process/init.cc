@@ -23,7 +23,6 @@
 #include "console/console.h"
 #include "hooks/hooks.h"
 #include "netlink/netlink.h"
-#include "base/unprotect.h"
 #include "process/sealed_exec.h"
 #include "process/sync.h"
 #include "rootfs/setup.h"

@@ -167,9 +167,7 @@ Result<Created> create_container(const Global& g, const CreateOptions& o, proces
     // config-linux.md "The Container Process State": pid as the runtime sees it.
     state::Record r = rec;
     r.pid = pid;
-    std::string js = security::container_process_state(pid, plan.seccomp->listener_metadata,
-                                                       state_json(r, "creating"));
-    return security::send_to_listener(plan.seccomp->listener_path, nfd.get(), js);
+    return security::forward_notify_fd(*plan.seccomp, pid, nfd.get(), state_json(r, "creating"));
   };
   auto spawned = process::spawn_init(plan, o.id, fifo.get(), mode, extra, cg.clone_into_fd(),
                                      hooks);

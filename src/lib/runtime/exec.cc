@@ -14,7 +14,6 @@
 #include <sys/prctl.h>
 
 #include "base/file.h"
-#include "base/log.h"
 #include "config/plan.h"
 #include "console/fdpass.h"
 #include "process/spawn.h"
@@ -170,9 +169,7 @@ Result<int> exec(const Global& g, const ExecOptions& o) {
     return std::string();
   };
   hooks.on_seccomp_fd = [&](pid_t pid, UniqueFd nfd) -> Result<void> {
-    std::string js = security::container_process_state(pid, plan.seccomp->listener_metadata,
-                                                       state_json(l));
-    return security::send_to_listener(plan.seccomp->listener_path, nfd.get(), js);
+    return security::forward_notify_fd(*plan.seccomp, pid, nfd.get(), state_json(l));
   };
   BERTH_TRY_ASSIGN(process::Spawned s,
                    process::spawn_init(plan, o.id, -1, process::StartMode::kSocket,

@@ -79,13 +79,6 @@ Result<scmp_compare> op_of(const std::string& name, const std::string& field) {
   return BERTH_ERR(EINVAL, "%s: unknown operator %s", field.c_str(), q(name).c_str());
 }
 
-// "SCMP_ARCH_X86_64" -> libseccomp's "x86_64"; 0 when this libseccomp does not know it.
-uint32_t arch_token(const std::string& name) {
-  if (!name.starts_with("SCMP_ARCH_")) return 0;
-  std::string low = name.substr(10);
-  for (char& ch : low) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return seccomp_arch_resolve_name(low.c_str());
-}
 
 Result<std::vector<scmp_arg_cmp>> conditions(const oci::SeccompSyscall& s, const std::string& p) {
   std::vector<scmp_arg_cmp> out;
@@ -173,6 +166,13 @@ Result<std::vector<sock_filter>> export_bpf(scmp_filter_ctx ctx) {
 }
 
 }  // namespace
+
+uint32_t arch_token(const std::string& name) {
+  if (!name.starts_with("SCMP_ARCH_")) return 0;
+  std::string low = name.substr(10);
+  for (char& ch : low) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return seccomp_arch_resolve_name(low.c_str());
+}
 
 Result<SeccompPlan> compile_seccomp(const oci::Seccomp& sc, const std::string& cache_dir) {
   SeccompPlan plan;

@@ -16,6 +16,7 @@
 #include <map>
 
 #include "security/seccomp.h"
+#include "security/seccomp_flags.h"
 
 namespace berth::security {
 namespace {
@@ -26,13 +27,6 @@ constexpr uint32_t kX32Bit = 0x40000000;
 sock_filter stmt(uint16_t code, uint32_t k) { return BPF_STMT(code, k); }
 sock_filter jump(uint16_t code, uint32_t k, uint8_t jt, uint8_t jf) {
   return BPF_JUMP(code, k, jt, jf);
-}
-
-uint32_t arch_token_of(const std::string& name) {
-  if (!name.starts_with("SCMP_ARCH_")) return 0;
-  std::string low = name.substr(10);
-  for (char& c : low) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
-  return seccomp_arch_resolve_name(low.c_str());
 }
 
 // The largest syscall number the profile names on `arch`, or -1.
@@ -65,7 +59,7 @@ Result<void> add_enosys_stub(std::vector<sock_filter>& prog, const oci::Seccomp&
   long max_x32 = -1;
   std::vector<uint32_t> arches = {seccomp_arch_native()};
   for (const auto& a : sc.architectures)
-    if (uint32_t t = arch_token_of(a)) arches.push_back(t);
+    if (uint32_t t = arch_token(a)) arches.push_back(t);
   for (uint32_t t : arches) {
     long m = max_named(sc, t);
     if (m < 0) continue;

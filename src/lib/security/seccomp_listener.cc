@@ -30,4 +30,10 @@ Result<void> send_to_listener(const std::string& path, int notify_fd, std::strin
   return {};
 }
 
+Result<void> forward_notify_fd(const SeccompPlan& plan, int pid, int notify_fd,
+                               std::string_view state_json) {
+  return send_to_listener(plan.listener_path, notify_fd,
+                          container_process_state(pid, plan.listener_metadata, state_json));
+}
+
 }  // namespace berth::security
